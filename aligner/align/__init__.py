@@ -1,0 +1,89 @@
+"""Aligning the sentences of one document pair into beads.
+
+The encoder is called once per side, on every window the search may compare
+(single sentences and joined neighbours); everything after that is numpy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from aligner.align.dp import find_path
+from aligner.align.scoring import Side, bead_shapes, make_sides, normalised_cost
+from aligner.config import AlignerSettings
+from aligner.embed.base import Encoder
+from aligner.model import Bead, Sentence
+
+# How sharply a bead's cost turns into a score: at the decision boundary (the
+# cost where aligning and leaving both sentences unaligned tie) the score is 0.5.
+SCORE_SLOPE = 4.0
+JOINERS = {"ru": " ", "zh": ""}
+NULL_NEIGHBOURHOOD = 3  # sentences either side of the path a null's best rival is looked for in
+
+
+def window_texts(sentences: Sequence[Sentence], max_size: int, joiner: str) -> dict[int, list[str]]:
+    """Texts of all windows of 1..max_size consecutive sentences, keyed by size."""
+    texts = [s.text for s in sentences]
+    return {k: [joiner.join(texts[i : i + k]) for i in range(len(texts) - k + 1)]
+            for k in range(1, max_size + 1)}
+
+
+def window_breaks(sentences: Sequence[Sentence], max_size: int) -> dict[int, np.ndarray]:
+    """For each window, whether it runs over a paragraph break."""
+    paragraphs = np.array([s.paragraph for s in sentences])
+    return {k: paragraphs[k - 1 :] != paragraphs[: len(paragraphs) - k + 1]
+            for k in range(1, max_size + 1)}
+
+
+def embed_windows(texts: dict[int, list[str]], encoder: Encoder) -> dict[int, np.ndarray]:
+    """Embed every window in one encoder call, then cut the rows back out by size."""
+    flat = [text for size in sorted(texts) for text in texts[size]]
+    vectors = encoder.encode(flat)
+    windows, offset = {}, 0
+    for size in sorted(texts):
+        windows[size] = vectors[offset : offset + len(texts[size])]
+        offset += len(texts[size])
+    return windows
+
+
+def _sigmoid(x: np.ndarray | float) -> float:
+    return float(1.0 / (1.0 + np.exp(-SCORE_SLOPE * x)))
+
+
+def _null_score(sentence: int, own: Side, other: Side, near: int, settings: AlignerSettings) -> float:
+    """Confidence that a sentence really has no counterpart: how far its best nearby rival is
+    from being worth aligning."""
+    lo = max(0, near - NULL_NEIGHBOURHOOD)
+    hi = min(other.length, near + NULL_NEIGHBOURHOOD + 1)
+    if lo >= hi:
+        return 1.0
+    similarity = other.windows[1][lo:hi] @ own.windows[1][sentence]
+    cost = normalised_cost(similarity, own.normaliser[1][sentence], other.normaliser[1][lo:hi])
+    return _sigmoid(float(cost.min()) - 2 * settings.null_cost)
+
+
+def align_document(ru: Sequence[Sentence], zh: Sequence[Sentence], encoder: Encoder,
+                   settings: AlignerSettings) -> list[Bead]:
+    """Beads covering every sentence of both sides once, in order."""
+    if not ru or not zh:
+        return ([Bead((i,), (), 1.0) for i in range(len(ru))]
+                + [Bead((), (j,), 1.0) for j in range(len(zh))])
+    ru_windows = embed_windows(window_texts(ru, settings.max_ru, JOINERS["ru"]), encoder)
+    zh_windows = embed_windows(window_texts(zh, settings.max_zh, JOINERS["zh"]), encoder)
+    ru_side, zh_side = make_sides(ru_windows, zh_windows, window_breaks(ru, settings.max_ru),
+                                  window_breaks(zh, settings.max_zh), settings.normaliser_sample)
+    beads = []
+    for (a, b), i, j in find_path(ru_side, zh_side, bead_shapes(settings), settings):
+        if a and b:
+            similarity = float(zh_side.windows[b][j - b] @ ru_side.windows[a][i - a])
+            cost = normalised_cost(similarity, ru_side.normaliser[a][i - a],
+                                   zh_side.normaliser[b][j - b])
+            score = _sigmoid(2 * settings.null_cost - float(cost))
+        elif a:
+            score = _null_score(i - 1, ru_side, zh_side, j, settings)
+        else:
+            score = _null_score(j - 1, zh_side, ru_side, i, settings)
+        beads.append(Bead(tuple(range(i - a, i)), tuple(range(j - b, j)), round(score, 4)))
+    return beads

@@ -1,0 +1,109 @@
+"""The ``ruzh-align`` command: parses arguments, calls the library, reports.
+
+Exit status: 0 when at least one document was aligned or listed; 1 when
+nothing could be (no usable file, or the encoder cannot run); 2 for usage
+errors (argparse's convention).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+from aligner.config import RunConfig
+from aligner.embed import ENCODERS, EncoderError
+from aligner.export import CsvExporter, TmxExporter
+from aligner.model import CorpusResult
+from aligner.pipeline import align_corpus_dir
+
+DEFAULT_CORPUS = Path("corpus")
+DEFAULT_OUTPUT = Path("output")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ruzh-align",
+        description="Align Russian and Chinese documents sentence by sentence; "
+                    "with no command, aligns ./corpus into ./output.")
+    commands = parser.add_subparsers(dest="command")
+    run = commands.add_parser("run", help="align a folder of documents (recursively)")
+    run.add_argument("corpus", type=Path, help="folder with the input documents")
+    run.add_argument("-o", "--output", type=Path, default=DEFAULT_OUTPUT,
+                     help="folder for aligned.tmx and aligned.csv (default: %(default)s)")
+    run.add_argument("--presplit", action="store_true",
+                     help="every non-empty line is already one sentence: do not re-split")
+    run.add_argument("--encoder", choices=sorted(ENCODERS), default="use",
+                     help="sentence encoder (default: %(default)s)")
+    run.add_argument("--laser-dir", type=Path, default=None,
+                     help="folder holding laser2.pt and laser2.spm (default: $LASER, "
+                          "else the library's download cache)")
+    run.add_argument("--min-score", type=float, default=None,
+                     help="leave beads scoring below this out of the TMX (the CSV keeps all)")
+    run.add_argument("--no-progress", action="store_true", help="no progress bar")
+    return parser
+
+
+def summary(result: CorpusResult, encoder: str, seconds: float) -> str:
+    """The few lines a user reads after a run."""
+    documents = result.documents
+    paired = [d for d in documents if d.pair.is_paired]
+    unpaired = [d for d in documents if not d.pair.is_paired]
+    types = Counter(bead.type for d in paired for bead in d.beads)
+    lines = [
+        f"files read:        {result.files_read}",
+        f"document pairs:    {len(paired)}",
+        f"sentences:         ru {sum(len(d.ru_sentences) for d in documents)}, "
+        f"zh {sum(len(d.zh_sentences) for d in documents)}",
+        "beads by type:     " + (", ".join(f"{t} {n}" for t, n in sorted(types.items())) or "none"),
+        f"unpaired:          {len(unpaired)}"
+        + "".join(f"\n  {d.pair.doc_id} ({'ru' if d.pair.ru else 'zh'}, "
+                  f"{len(d.ru_sentences) + len(d.zh_sentences)} sentences, no partner)"
+                  for d in unpaired),
+        f"skipped files:     {len(result.problems)}"
+        + "".join(f"\n  {p.rel}: {p.reason}" for p in result.problems),
+        f"encoder:           {encoder}",
+        f"wall time:         {seconds:.1f} s",
+        f"signature:         {result.signature}",
+    ]
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    config = RunConfig(encoder=args.encoder, presplit=args.presplit, laser_dir=args.laser_dir)
+    started = time.perf_counter()
+    try:
+        result = align_corpus_dir(args.corpus, config, progress=not args.no_progress)
+    except (EncoderError, NotADirectoryError) as error:
+        print(f"ruzh-align: error: {error}", file=sys.stderr)
+        return 1
+    for problem in result.problems:
+        print(f"ruzh-align: skipped {problem.rel}: {problem.reason}", file=sys.stderr)
+    written = []
+    if result.documents:
+        written += TmxExporter(min_score=args.min_score).write(result, args.output / "aligned.tmx")
+        written += CsvExporter().write(result, args.output / "aligned.csv")
+    encoder = result.signature.split("|")[1].removeprefix("enc:") if result.signature else "-"
+    print(summary(result, encoder, time.perf_counter() - started))
+    for path in written:
+        print(f"wrote {path}")
+    if not result.documents:
+        print(f"ruzh-align: error: nothing to align in {args.corpus}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    args = parser.parse_args(argv or ["run", str(DEFAULT_CORPUS)])
+    if args.command is None:
+        parser.print_help()
+        return 2
+    return run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,35 @@
+"""One frozen record of every setting behind a run.
+
+It is passed down the pipeline unchanged, and its fields are what the
+signature string records, so an output can always be traced to its settings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class AlignerSettings:
+    """The knobs of the dynamic-programming aligner (see aligner.align)."""
+
+    max_ru: int = 2  # most Russian sentences in one bead
+    max_zh: int = 2  # most Chinese sentences in one bead
+    null_cost: float = 0.45  # cost of leaving one sentence unaligned (normalised-cost units)
+    merge_penalty: float = 0.05  # extra cost of any bead other than 1-1, per extra sentence
+    paragraph_penalty: float = 0.1  # extra cost when a bead side spans a paragraph break
+    normaliser_sample: int = 20  # sentences sampled per side to normalise cosine costs
+    full_search_cells: int = 250_000  # above this n*m the search runs coarse-to-fine
+    band_width: int = 20  # half-width, in sentences, of the fine search band
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """Settings of one run of the pipeline."""
+
+    encoder: str = "use"
+    presplit: bool = False
+    batch_size: int = 64
+    laser_dir: Path | None = None
+    aligner: AlignerSettings = field(default_factory=AlignerSettings)

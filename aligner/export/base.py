@@ -1,0 +1,91 @@
+"""The exporter family, and the row view of a result that all exporters share."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from aligner.model import AlignedDocument, Bead, CorpusResult, Sentence
+
+JOINERS = {"ru": " ", "zh": ""}
+
+
+@dataclass(frozen=True)
+class BeadRow:
+    """One bead as the outputs show it: texts joined, offsets spanning first to last sentence."""
+
+    doc: str
+    ru_file: str
+    zh_file: str
+    ru_start: int | None
+    ru_end: int | None
+    zh_start: int | None
+    zh_end: int | None
+    ru_text: str
+    zh_text: str
+    score: float | None
+    type: str
+    ru_paragraph: int | None
+    zh_paragraph: int | None
+
+
+def _side(sentences: tuple[Sentence, ...], ids: tuple[int, ...], joiner: str
+          ) -> tuple[int | None, int | None, str, int | None]:
+    if not ids:
+        return None, None, "", None
+    chosen = [sentences[i] for i in ids]
+    return chosen[0].start, chosen[-1].end, joiner.join(s.text for s in chosen), chosen[0].paragraph
+
+
+def bead_row(document: AlignedDocument, bead: Bead) -> BeadRow:
+    pair = document.pair
+    ru_start, ru_end, ru_text, ru_paragraph = _side(document.ru_sentences, bead.ru, JOINERS["ru"])
+    zh_start, zh_end, zh_text, zh_paragraph = _side(document.zh_sentences, bead.zh, JOINERS["zh"])
+    return BeadRow(
+        doc=pair.doc_id,
+        ru_file=pair.ru.file.rel if pair.ru and bead.ru else "",
+        zh_file=pair.zh.file.rel if pair.zh and bead.zh else "",
+        ru_start=ru_start, ru_end=ru_end, zh_start=zh_start, zh_end=zh_end,
+        ru_text=ru_text, zh_text=zh_text, score=bead.score, type=bead.type,
+        ru_paragraph=ru_paragraph, zh_paragraph=zh_paragraph,
+    )
+
+
+def bead_rows(result: CorpusResult) -> Iterator[BeadRow]:
+    """Every bead of every document, in document order then bead order."""
+    for document in result.documents:
+        for bead in document.beads:
+            yield bead_row(document, bead)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write via a temporary file and a rename, so a half-written file is never left behind."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+class Exporter(ABC):
+    """Writes a CorpusResult into one output format."""
+
+    name: str = ""
+    suffix: str = ""
+
+    @abstractmethod
+    def render(self, result: CorpusResult) -> bytes:
+        """The whole file's bytes; deterministic for the same result."""
+
+    def write(self, result: CorpusResult, path: Path) -> list[Path]:
+        """Write the output (and any sidecar); return the paths written."""
+        write_atomically(path, self.render(result))
+        return [path]

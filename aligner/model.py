@@ -1,0 +1,128 @@
+"""The plain records that carry a corpus through the pipeline.
+
+Every stage takes and returns these, so a stage can be tested, replaced or run
+on its own.  Offsets are Python string indices into the decoded text of one
+file, ``[start, end)``, from the first stage to the last: that is what lets the
+export point a translator back at the exact characters in the file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+Lang = Literal["ru", "zh"]
+LANGS: tuple[Lang, Lang] = ("ru", "zh")
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One decoded input file; ``text`` is what all offsets point into."""
+
+    path: Path
+    rel: str  # path relative to the corpus folder, POSIX style, as shown to users
+    text: str
+    encoding: str
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A run of one language inside one line of a file.
+
+    ``index`` numbers the non-empty lines of the file from 0; the two runs cut
+    from a mixed line share it, which keeps "which line was this" answerable.
+    """
+
+    index: int
+    start: int
+    end: int
+    lang: Lang
+
+
+@dataclass(frozen=True)
+class Document:
+    """One language side of one document: the paragraphs of that language in a file."""
+
+    doc_id: str
+    lang: Lang
+    file: SourceFile
+    paragraphs: tuple[Paragraph, ...]
+
+    def paragraph_text(self, paragraph: Paragraph) -> str:
+        return self.file.text[paragraph.start : paragraph.end]
+
+
+@dataclass(frozen=True)
+class DocumentPair:
+    """A Russian document and its Chinese counterpart; one side is None when unpaired."""
+
+    doc_id: str
+    ru: Document | None
+    zh: Document | None
+
+    @property
+    def is_paired(self) -> bool:
+        return self.ru is not None and self.zh is not None
+
+    def side(self, lang: Lang) -> Document | None:
+        return self.ru if lang == "ru" else self.zh
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence exactly as it stands in the file, with its place in it."""
+
+    text: str
+    start: int
+    end: int
+    paragraph: int
+
+
+@dataclass(frozen=True)
+class Bead:
+    """A group of consecutive Russian and Chinese sentences aligned with each other.
+
+    Indices point into the pair's sentence lists; an empty side means the other
+    side's sentences have no translation.  ``score`` is in [0, 1] (None where no
+    aligner looked at the bead, i.e. in an unpaired document).
+    """
+
+    ru: tuple[int, ...]
+    zh: tuple[int, ...]
+    score: float | None
+
+    @property
+    def type(self) -> str:
+        return f"{len(self.ru)}-{len(self.zh)}"
+
+
+@dataclass(frozen=True)
+class AlignedDocument:
+    """The aligner's answer for one document pair (or one unpaired document)."""
+
+    pair: DocumentPair
+    ru_sentences: tuple[Sentence, ...]
+    zh_sentences: tuple[Sentence, ...]
+    beads: tuple[Bead, ...]
+
+    def sentences(self, lang: Lang) -> tuple[Sentence, ...]:
+        return self.ru_sentences if lang == "ru" else self.zh_sentences
+
+
+@dataclass(frozen=True)
+class FileProblem:
+    """An input file that could not be used, and why, in words a user can act on."""
+
+    rel: str
+    reason: str
+
+
+@dataclass
+class CorpusResult:
+    """Everything one run produced, ready for the exporters and the summary."""
+
+    documents: list[AlignedDocument]
+    problems: list[FileProblem] = field(default_factory=list)
+    files_read: int = 0
+    signature: str = ""

@@ -1,0 +1,84 @@
+"""The pipeline: read → language → pairing → split → embed → align, for a whole folder.
+
+Each stage lives in its own module; this one only runs them in order and
+collects per-file problems so that one bad file never stops the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from tqdm import tqdm
+
+from aligner.align import align_document
+from aligner.config import RunConfig
+from aligner.embed import Encoder, get_encoder
+from aligner.language import label_paragraphs
+from aligner.model import AlignedDocument, Bead, CorpusResult, DocumentPair, FileProblem
+from aligner.pairing import LabelledFile, pair_documents
+from aligner.read import ReadError, find_files, read_file
+from aligner.segment import Splitter, get_splitters
+from aligner.signature import make_signature
+
+
+def load_files(root: Path) -> tuple[list[LabelledFile], list[FileProblem], int]:
+    """Read and label every file under ``root``; unusable files become problems, not errors."""
+    labelled, problems = [], []
+    paths = list(find_files(root))
+    for path in paths:
+        rel = path.relative_to(root).as_posix()
+        try:
+            source = read_file(path, root)
+        except ReadError as error:
+            problems.append(FileProblem(rel, str(error)))
+            continue
+        paragraphs = label_paragraphs(source.text)
+        if not paragraphs:
+            problems.append(FileProblem(rel, "holds no Russian or Chinese text"))
+            continue
+        labelled.append(LabelledFile(source, tuple(paragraphs)))
+    return labelled, problems, len(paths)
+
+
+def align_pair(pair: DocumentPair, splitters: dict[str, Splitter], encoder: Encoder,
+               config: RunConfig) -> AlignedDocument:
+    """Split both sides of one pair and align them (or list an unpaired side's sentences)."""
+    ru = splitters["ru"].split_document(pair.ru) if pair.ru else ()
+    zh = splitters["zh"].split_document(pair.zh) if pair.zh else ()
+    if pair.is_paired:
+        beads = align_document(ru, zh, encoder, config.aligner)
+    else:
+        beads = ([Bead((i,), (), None) for i in range(len(ru))]
+                 + [Bead((), (j,), None) for j in range(len(zh))])
+    return AlignedDocument(pair, ru, zh, tuple(beads))
+
+
+def align_corpus_dir(corpus_dir: Path, config: RunConfig, progress: bool = False,
+                     encoder: Encoder | None = None) -> CorpusResult:
+    """Align every document under ``corpus_dir``.
+
+    ``encoder`` may be passed in to reuse a loaded model across runs (and to
+    read its call count afterwards); by default the configured one is built.
+    """
+    corpus_dir = Path(corpus_dir)
+    if not corpus_dir.is_dir():
+        raise NotADirectoryError(f"{corpus_dir}: not a folder")
+    labelled, problems, files_read = load_files(corpus_dir)
+    pairs = pair_documents(labelled)
+    splitters = get_splitters(config.presplit)
+    if encoder is None:
+        encoder = get_encoder(config.encoder, config.batch_size, config.laser_dir)
+    documents = []
+    bar: Iterable[DocumentPair] = tqdm(pairs, desc="aligning", unit="doc", disable=not progress)
+    for pair in bar:
+        try:
+            documents.append(align_pair(pair, splitters, encoder, config))
+        except (ValueError, RuntimeError, IndexError) as error:
+            # One document the aligner cannot handle must not cost the user the others.
+            files = ", ".join(side.file.rel for side in (pair.ru, pair.zh) if side)
+            problems.append(FileProblem(files, f"alignment failed: {error}"))
+    signature = make_signature(config, encoder.signature,
+                               {lang: s.signature for lang, s in splitters.items()})
+    return CorpusResult(documents=documents, problems=problems, files_read=files_read,
+                        signature=signature)
