@@ -9,6 +9,7 @@ between the two scripts is a cut point chosen among them.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 
@@ -66,7 +67,7 @@ def _script_runs(text: str, start: int, end: int) -> list[tuple[int, int, Lang |
         return [(start, end, None)]
     runs: list[tuple[int, int, Lang | None]] = []
     run_start, run_lang = start, strong[0][1]
-    for (prev_index, prev_lang), (index, lang) in zip(strong, strong[1:], strict=False):
+    for (prev_index, prev_lang), (index, lang) in itertools.pairwise(strong):
         if lang != prev_lang:
             cut = _cut_point(text, prev_index + 1, index)
             runs.append((run_start, cut, run_lang))
@@ -88,7 +89,8 @@ def _absorb_quotations(
     index = 1
     while index < len(merged) - 1:
         (start, _, before), (_, _, lang), (_, end, after) = merged[index - 1 : index + 2]
-        strong = sum(script_of(char) is not None for char in text[merged[index][0]:merged[index][1]])
+        run_start, run_end, _ = merged[index]
+        strong = sum(script_of(char) is not None for char in text[run_start:run_end])
         if before == after != lang and strong < MIN_CUT_LETTERS:
             merged[index - 1 : index + 2] = [(start, end, before)]
             index = max(index - 1, 1)

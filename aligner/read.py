@@ -81,4 +81,5 @@ def read_file(path: Path, root: Path) -> SourceFile:
     text, encoding = decode(data)
     if not text.strip():
         raise ReadError("holds only whitespace")
-    return SourceFile(path=path, rel=path.relative_to(root).as_posix(), text=text, encoding=encoding)
+    rel = path.relative_to(root).as_posix()
+    return SourceFile(path=path, rel=rel, text=text, encoding=encoding)

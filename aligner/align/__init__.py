@@ -52,7 +52,8 @@ def _sigmoid(x: np.ndarray | float) -> float:
     return float(1.0 / (1.0 + np.exp(-SCORE_SLOPE * x)))
 
 
-def _null_score(sentence: int, own: Side, other: Side, near: int, settings: AlignerSettings) -> float:
+def _null_score(sentence: int, own: Side, other: Side, near: int,
+                settings: AlignerSettings) -> float:
     """Confidence that a sentence really has no counterpart: how far its best nearby rival is
     from being worth aligning."""
     lo = max(0, near - NULL_NEIGHBOURHOOD)

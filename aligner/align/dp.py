@@ -106,7 +106,7 @@ def _trace_back(choices: list[np.ndarray], band: Band, shapes: list[BeadShape],
 
 
 def _downsample(side: Side) -> tuple[dict[int, np.ndarray], dict[int, np.ndarray]]:
-    """Average consecutive sentence pairs: a half-length copy of the document for the coarse pass."""
+    """Average consecutive sentence pairs: a half-length document for the coarse pass."""
     singles = side.windows[1]
     if len(singles) % 2:
         singles = np.vstack([singles, singles[-1:]])

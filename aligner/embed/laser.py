@@ -16,7 +16,6 @@ import os
 from importlib import import_module
 from importlib.metadata import version
 from pathlib import Path
-from types import ModuleType
 
 import numpy as np
 

@@ -6,6 +6,7 @@ be traced to its characters in the file and nothing can silently go missing.
 
 from __future__ import annotations
 
+import itertools
 from abc import ABC, abstractmethod
 
 from aligner.model import Document, Sentence
@@ -53,5 +54,5 @@ def trim_span(text: str, start: int, end: int) -> Span:
 def spans_from_cuts(text: str, cuts: list[int]) -> list[Span]:
     """Turn cut positions into trimmed, non-empty spans covering all of ``text``."""
     bounds = [0, *cuts, len(text)]
-    spans = (trim_span(text, a, b) for a, b in zip(bounds, bounds[1:], strict=False))
+    spans = (trim_span(text, a, b) for a, b in itertools.pairwise(bounds))
     return [(a, b) for a, b in spans if a < b]

@@ -10,7 +10,7 @@ from aligner.segment.base import Span, Splitter, spans_from_cuts
 
 
 class RussianSplitter(Splitter):
-    """Moses-style splitting with its Russian non-breaking prefixes (``г.``, ``т. е.``, initials)."""
+    """Moses-style splitting with Russian non-breaking prefixes (``г.``, ``т. е.``, initials)."""
 
     name = "ru-moses"
 
