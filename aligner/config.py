@@ -16,8 +16,8 @@ class AlignerSettings:
 
     max_ru: int = 2  # most Russian sentences in one bead
     max_zh: int = 2  # most Chinese sentences in one bead
-    null_cost: float = 0.45  # cost of leaving one sentence unaligned (normalised-cost units)
-    merge_penalty: float = 0.05  # extra cost of any bead other than 1-1, per extra sentence
+    null_cost: float = 0.5  # cost of leaving one sentence unaligned (normalised-cost units)
+    merge_penalty: float = 0.25  # extra cost of any bead other than 1-1, per extra sentence
     paragraph_penalty: float = 0.1  # extra cost when a bead side spans a paragraph break
     normaliser_sample: int = 20  # sentences sampled per side to normalise cosine costs
     full_search_cells: int = 250_000  # above this n*m the search runs coarse-to-fine

@@ -54,7 +54,7 @@ def _how_to_get_weights(where: Path) -> str:
         f"download {', '.join(FILES)} from {BASE_URL}/ into {where} (or any folder, then "
         f"pass it with --laser-dir DIR or set LASER=DIR; a LASER checkout's DIR/models works "
         f"too); without --laser-dir and LASER the weights are downloaded on first use into "
-        f"~/.cache/laser_encoders. The code itself comes with {INSTALL}"
+        f"~/.cache/laser_encoders. torch and the LASER code come with {INSTALL}"
     )
 
 
