@@ -1,0 +1,159 @@
+"""The aligner on synthetic meanings, where the right answer is known exactly.
+
+A toy encoder gives every "meaning" a random vector; a sentence is written as
+its meaning ids (``r3`` on the Russian side, ``z3`` on the Chinese side), a
+merged sentence as several ids, and a joined window embeds as the normalised
+sum of its parts, as a real encoder roughly does.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from aligner.align import align_document
+from aligner.align.dp import Band, find_path, search
+from aligner.align.scoring import bead_shapes, make_sides
+from aligner.config import AlignerSettings
+from aligner.embed.base import Encoder
+from aligner.model import Bead, Sentence
+
+DIM = 64
+
+
+class MeaningEncoder(Encoder):
+    """Embeds a text as the normalised sum of the random vectors of the ids it mentions."""
+
+    name = "meanings"
+
+    def __init__(self) -> None:
+        super().__init__(batch_size=7)  # an odd batch size exercises the batching
+        self._vectors = np.random.default_rng(42).standard_normal((5000, DIM))
+
+    @property
+    def dimension(self) -> int:
+        return DIM
+
+    @property
+    def signature(self) -> str:
+        return "meanings"
+
+    def _encode_batch(self, texts: list[str]) -> np.ndarray:
+        rows = np.zeros((len(texts), DIM), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for meaning in re.findall(r"\d+", text):
+                rows[row] += self._vectors[int(meaning)]
+        return rows
+
+
+def sentences(texts: list[str], paragraphs: list[int] | None = None) -> list[Sentence]:
+    paragraphs = paragraphs or [0] * len(texts)
+    return [Sentence(text, 0, 0, p) for text, p in zip(texts, paragraphs, strict=True)]
+
+
+def shapes_of(beads: list[Bead]) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    return [(bead.ru, bead.zh) for bead in beads]
+
+
+@pytest.fixture(scope="module")
+def encoder() -> MeaningEncoder:
+    return MeaningEncoder()
+
+
+def test_one_to_one_document(encoder: MeaningEncoder) -> None:
+    ru = sentences([f"r{i}" for i in range(8)])
+    zh = sentences([f"z{i}" for i in range(8)])
+    beads = align_document(ru, zh, encoder, AlignerSettings())
+    assert shapes_of(beads) == [((i,), (i,)) for i in range(8)]
+    assert all(bead.score is not None and bead.score > 0.9 for bead in beads)
+
+
+def test_insertions_deletions_and_merges(encoder: MeaningEncoder) -> None:
+    # ru: 0 1 2 [900: inserted caption] 3 4 5 6 7 ; zh: 0 1+2 3 4 [5 deleted] 6 7a 7b
+    ru = sentences(["r0", "r1", "r2", "r900", "r3", "r4", "r5", "r6", "r7"])
+    zh = sentences(["z0", "z1 z2", "z3", "z4", "z6", "z7", "z7 z8"])
+    zh[-2] = Sentence("z70", 0, 0, 0)  # 7 split in two halves: 70 + 71 ≈ 7
+    zh[-1] = Sentence("z71", 0, 0, 0)
+    encoder._vectors[7] = encoder._vectors[70] + encoder._vectors[71]
+    beads = align_document(ru, zh, encoder, AlignerSettings())
+    assert shapes_of(beads) == [
+        ((0,), (0,)), ((1, 2), (1,)), ((3,), ()), ((4,), (2,)), ((5,), (3,)),
+        ((6,), ()), ((7,), (4,)), ((8,), (5, 6)),
+    ]
+    assert [bead.type for bead in beads] == ["1-1", "2-1", "1-0", "1-1", "1-1", "1-0", "1-1", "1-2"]
+    assert all(0.0 <= bead.score <= 1.0 for bead in beads)
+
+
+def test_every_sentence_in_exactly_one_bead(encoder: MeaningEncoder) -> None:
+    rng = np.random.default_rng(7)
+    ru = sentences([f"r{i}" for i in rng.integers(0, 50, 30)])
+    zh = sentences([f"z{i}" for i in rng.integers(0, 50, 25)])
+    beads = align_document(ru, zh, encoder, AlignerSettings())
+    assert [i for bead in beads for i in bead.ru] == list(range(30))
+    assert [j for bead in beads for j in bead.zh] == list(range(25))
+
+
+def test_one_empty_side_gives_nulls(encoder: MeaningEncoder) -> None:
+    beads = align_document(sentences(["r1", "r2"]), [], encoder, AlignerSettings())
+    assert [bead.type for bead in beads] == ["1-0", "1-0"]
+
+
+def test_paragraph_break_discourages_a_merge_across_it(encoder: MeaningEncoder) -> None:
+    # zh "z1 z2" is one sentence; ru 1 and 2 sit in different paragraphs. The merge still wins
+    # (the evidence is strong), but with a huge paragraph penalty it must not.
+    ru = sentences(["r0", "r1", "r2", "r3"], paragraphs=[0, 0, 1, 1])
+    zh = sentences(["z0", "z1 z2", "z3"])
+    settings = AlignerSettings()
+    assert ((1, 2), (1,)) in shapes_of(align_document(ru, zh, encoder, settings))
+    walled = replace(settings, paragraph_penalty=10.0)
+    assert ((1, 2), (1,)) not in shapes_of(align_document(ru, zh, encoder, walled))
+
+
+def test_long_document_uses_a_band_and_finds_the_same_path(encoder: MeaningEncoder) -> None:
+    """Coarse-to-fine must recover the path while touching a small share of the grid."""
+    n = 1200
+    ids = list(range(1000, 1000 + n))
+    ru_ids = [i for i in ids if i % 97 != 5]  # some Russian sentences deleted
+    zh_ids = [i for i in ids if i % 89 != 50]  # some Chinese ones too, never next to those
+    ru = sentences([f"r{i}" for i in ru_ids])
+    zh = sentences([f"z{i}" for i in zh_ids])
+    encoder._vectors = np.random.default_rng(1).standard_normal((5000, DIM))
+    settings = AlignerSettings(full_search_cells=10_000)
+    beads = align_document(ru, zh, encoder, settings)
+    ru_at = {i: (k,) for k, i in enumerate(ru_ids)}
+    zh_at = {i: (k,) for k, i in enumerate(zh_ids)}
+    expected = [(ru_at.get(i, ()), zh_at.get(i, ())) for i in ids]
+    assert shapes_of(beads) == expected
+
+
+def test_band_around_a_path_is_monotone_and_contains_it() -> None:
+    corners = [(2, 2), (4, 6), (10, 12)]
+    band = Band.around(corners, n=10, m=12, width=1)
+    assert np.all(np.diff(band.lo) >= 0) and np.all(np.diff(band.hi) >= 0)
+    for i, j in [(0, 0), *corners]:
+        assert band.lo[i] <= j <= band.hi[i]
+    assert band.cells < 11 * 13
+
+
+def test_banded_search_equals_full_search_when_band_covers_path() -> None:
+    rng = np.random.default_rng(3)
+    base = rng.standard_normal((40, DIM)).astype(np.float32)
+    base /= np.linalg.norm(base, axis=1, keepdims=True)
+    noise = 0.3 * rng.standard_normal((40, DIM)).astype(np.float32)
+    other = base + noise
+    other /= np.linalg.norm(other, axis=1, keepdims=True)
+
+    def windows(v: np.ndarray) -> dict[int, np.ndarray]:
+        two = v[:-1] + v[1:]
+        return {1: v, 2: two / np.linalg.norm(two, axis=1, keepdims=True)}
+
+    breaks = {1: np.zeros(40, bool), 2: np.zeros(39, bool)}
+    settings = AlignerSettings()
+    ru, zh = make_sides(windows(base), windows(other), breaks, breaks, 20)
+    shapes = bead_shapes(settings)
+    full = search(ru, zh, shapes, settings, Band.full(40, 40))
+    narrow = search(ru, zh, shapes, settings, Band.around([(i, i) for i in range(41)], 40, 40, 3))
+    assert full == narrow == find_path(ru, zh, shapes, replace(settings, full_search_cells=100))

@@ -1,0 +1,141 @@
+"""The whole product on the sample corpus, the way a user runs it: the command, its files,
+and the clients that read them (a DTD validator and OmegaT itself)."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import itertools
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from lxml import etree
+from omegat import OMEGAT_JAR, fill_from_tmx, omegat_available
+
+from aligner.cli import main
+from aligner.language import label_paragraphs
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO / "corpus"
+ARTICLE = "002_9e5125a431169a21.txt"
+RUSSIAN_ONLY = "000_ab770fffd2190f8e"
+CSV_COLUMNS = ["doc", "ru_file", "zh_file", "ru_start", "ru_end", "zh_start", "zh_end",
+               "ru_text", "zh_text", "score", "type", "ru_paragraph", "zh_paragraph"]
+
+
+@pytest.fixture(scope="module")
+def run_output(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    out = tmp_path_factory.mktemp("out")
+    stdout = io.StringIO()
+    with contextlib.redirect_stdout(stdout):
+        status = main(["run", str(CORPUS), "-o", str(out), "--no-progress"])
+    assert status == 0
+    return out, stdout.getvalue()
+
+
+@pytest.fixture(scope="module")
+def table(run_output: tuple[Path, str]) -> pd.DataFrame:
+    return pd.read_csv(run_output[0] / "aligned.csv", keep_default_na=False)
+
+
+def test_writes_both_files_with_the_agreed_columns(run_output: tuple[Path, str],
+                                                   table: pd.DataFrame) -> None:
+    out, _ = run_output
+    assert (out / "aligned.tmx").stat().st_size > 0
+    assert list(table.columns) == CSV_COLUMNS
+
+
+def test_sample_pairs_and_the_unaligned_date_line(table: pd.DataFrame) -> None:
+    moscow = table[table.ru_text == "МОСКВА, 4 фев - CRMtv."]
+    assert list(moscow.zh_text) == ["莫斯科,2月4日-CRMtv。"]
+    assert list(moscow.type) == ["1-1"]
+    date = table[table.ru_text == "04 ФЕВРАЛЯ 2026, 16:40"]
+    assert list(date.type) == ["1-0"] and list(date.zh_text) == [""]
+    zh_title = "重要细节:乌沙科夫讲述了弗拉基米尔*普京和习近平谈了一个半小时的事情"
+    title = table[table.zh_text == zh_title]
+    assert list(title.ru_text) == [
+        "Важные детали: Ушаков рассказал, о чем полтора часа говорили Владимир Путин и Си Цзиньпин"
+        " - АУДИО"]
+
+
+def test_unpaired_article_is_reported_and_kept(run_output: tuple[Path, str],
+                                               table: pd.DataFrame) -> None:
+    _, printed = run_output
+    assert "unpaired:          1" in printed
+    assert f"{RUSSIAN_ONLY} (ru," in printed
+    rows = table[table.doc == RUSSIAN_ONLY]
+    assert len(rows) > 10
+    assert set(rows.type) == {"1-0"} and set(rows.zh_file) == {""}
+    assert set(rows.ru_file) == {f"{RUSSIAN_ONLY}.txt"}
+
+
+def test_offsets_point_at_the_text_in_the_file(table: pd.DataFrame) -> None:
+    """Every character of every paragraph is covered once; single sentences match exactly."""
+    for file_column, lang in (("ru_file", "ru"), ("zh_file", "zh")):
+        start, end, text_column = f"{lang}_start", f"{lang}_end", f"{lang}_text"
+        for name, rows in table[table[file_column] != ""].groupby(file_column):
+            text = (CORPUS / name).read_text(encoding="utf-8")
+            spans = sorted(zip(rows[start].astype(int), rows[end].astype(int), strict=True))
+            assert all(a < b <= c for (a, b), (c, _) in itertools.pairwise(spans))
+            covered = "".join(text[a:b] for a, b in spans)
+            paragraphs = label_paragraphs(text)
+            expected = "".join(text[p.start : p.end] for p in paragraphs if p.lang == lang)
+            assert "".join(covered.split()) == "".join(expected.split())
+            for row in rows[~rows.type.str.startswith("2")].itertuples():
+                if getattr(row, text_column) and row.type[0 if lang == "ru" else 2] == "1":
+                    assert text[int(getattr(row, start)):int(getattr(row, end))] == getattr(
+                        row, text_column)
+
+
+def test_no_break_space_survives_into_both_outputs(run_output: tuple[Path, str],
+                                                   table: pd.DataFrame) -> None:
+    out, _ = run_output
+    assert table.ru_text.str.contains("Юрий\u00a0Ушаков").any()
+    assert "Юрий\u00a0Ушаков" in (out / "aligned.tmx").read_text(encoding="utf-8")
+
+
+def test_signature_recorded_in_tmx_header_and_csv_sidecar(run_output: tuple[Path, str]) -> None:
+    out, _ = run_output
+    tree = etree.parse(str(out / "aligned.tmx"))
+    signature = tree.findtext("header/prop[@type='x-signature']")
+    assert signature.startswith("ruzh-aligner:") and "enc:use-m3@0.2.1" in signature
+    assert f'"signature": "{signature}"' in (out / "aligned.meta.json").read_text()
+
+
+def test_same_input_gives_identical_bytes(run_output: tuple[Path, str], tmp_path: Path) -> None:
+    out, _ = run_output
+    assert main(["run", str(CORPUS), "-o", str(tmp_path), "--no-progress"]) == 0
+    for name in ("aligned.csv", "aligned.tmx"):
+        assert (tmp_path / name).read_bytes() == (out / name).read_bytes()
+
+
+def _omegat_dtd() -> etree.DTD:
+    with zipfile.ZipFile(OMEGAT_JAR) as jar:
+        return etree.DTD(jar.open("schemas/tmx14.dtd"))
+
+
+@pytest.mark.skipif(not OMEGAT_JAR.is_file(), reason=f"OmegaT not installed ({OMEGAT_JAR})")
+def test_tmx_is_valid_against_the_tmx14_dtd(run_output: tuple[Path, str]) -> None:
+    dtd = _omegat_dtd()
+    tree = etree.parse(str(run_output[0] / "aligned.tmx"))
+    assert dtd.validate(tree), dtd.error_log.filter_from_errors()
+    tus = tree.findall("body/tu")
+    assert len(tus) >= 20
+    assert not tree.xpath("//prop[@type='file']")
+    assert all(seg.text and seg.text.strip() for seg in tree.iter("seg"))
+
+
+@pytest.mark.slow
+def test_omegat_fills_the_sample_article_from_our_tmx(run_output: tuple[Path, str]) -> None:
+    reason = omegat_available()
+    if reason:
+        pytest.skip(reason)
+    text = (CORPUS / ARTICLE).read_text(encoding="utf-8")
+    russian = "\n\n".join(text[p.start:p.end] for p in label_paragraphs(text) if p.lang == "ru")
+    result = fill_from_tmx(run_output[0] / "aligned.tmx", russian + "\n")
+    print(f"OmegaT filled {result.filled}/{result.total} segments from our TMX")
+    assert not result.rejected
+    assert result.total == 37
+    assert result.filled >= 20
