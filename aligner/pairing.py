@@ -67,6 +67,8 @@ def pair_documents(files: list[LabelledFile]) -> list[DocumentPair]:
         if len(ru) == 1 and len(zh) == 1:
             pairs.append(DocumentPair(doc_id, ru[0].document(doc_id, "ru"),
                                       zh[0].document(doc_id, "zh")))
+        elif len(group) == 1:
+            pairs.append(_alone(doc_id, group[0]))
         else:
             # Two files of one language under one name: neither can be chosen
             # over the other, so each is reported under its own file name.

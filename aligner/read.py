@@ -48,6 +48,14 @@ def find_files(root: Path) -> Iterator[Path]:
 
 def decode(data: bytes) -> tuple[str, str]:
     """Return ``(text, encoding)`` for raw bytes, or raise ReadError saying why not."""
+    text, encoding = _decode(data)
+    # Checked on every path: BOM-less UTF-16 and many binaries are valid UTF-8 byte for byte.
+    if "\x00" in text:
+        raise ReadError("holds NUL characters (binary file, or UTF-16 without a byte-order mark?)")
+    return text, encoding
+
+
+def _decode(data: bytes) -> tuple[str, str]:
     if not data.strip():
         raise ReadError("file is empty")
     for bom, encoding in _BOMS:
@@ -66,10 +74,7 @@ def decode(data: bytes) -> tuple[str, str]:
         match = from_bytes(data).best()
     if match is None:
         raise ReadError("bytes do not decode in any known text encoding (binary file?)")
-    text = str(match)
-    if "\x00" in text:
-        raise ReadError("holds NUL characters (binary file?)")
-    return text, match.encoding
+    return str(match), match.encoding
 
 
 def read_file(path: Path, root: Path) -> SourceFile:

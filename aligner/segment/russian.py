@@ -24,9 +24,9 @@ class RussianSplitter(Splitter):
     def split(self, text: str) -> list[Span]:
         """Map the library's sentences back onto ``text`` by counting non-space characters.
 
-        The library folds white space (a no-break space comes back as a plain
-        one), so its strings cannot be searched for; its non-space characters,
-        though, come back one for one, which fixes each cut exactly.
+        The library strips and folds white space, so its strings cannot be
+        searched for; its non-space characters, though, come back one for one,
+        which fixes each cut exactly.
         """
         cuts = []
         position = 0
