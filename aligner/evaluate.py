@@ -18,7 +18,7 @@ from ast import literal_eval
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import astuple, dataclass, field, replace
 from pathlib import Path
 
 from aligner.config import RunConfig
@@ -55,7 +55,7 @@ class Counts:
     r_total: int = 0  # gold beads scored for recall
 
     def __add__(self, other: Counts) -> Counts:
-        return Counts(*(a + b for a, b in zip(_fields(self), _fields(other), strict=True)))
+        return Counts(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
 
     @property
     def precision_strict(self) -> float:
@@ -80,11 +80,6 @@ class Counts:
     @property
     def f1_lax(self) -> float:
         return _f1(self.precision_lax, self.recall_lax)
-
-
-def _fields(counts: Counts) -> tuple[int, ...]:
-    return (counts.p_strict, counts.p_lax, counts.p_total,
-            counts.r_strict, counts.r_lax, counts.r_total)
 
 
 def _ratio(hits: int, total: int) -> float:
@@ -184,7 +179,8 @@ def locate_units(text: str, units: Sequence[str]) -> list[Span]:
     """Find each unit in ``text``, in order, each search starting where the last ended.
 
     The dev set's raw files are built by joining the units, so a left-to-right
-    search cannot land on an earlier copy of a repeated unit.
+    search cannot land on an earlier copy of a repeated unit; on a unit file
+    (presplit mode) it simply returns the lines.
     """
     spans: list[Span] = []
     cursor = 0
@@ -314,9 +310,10 @@ class EvalReport:
     def format(self) -> str:
         c = self.counts
         calls = self.calls_per_sentence
+        loading = f" (+{self.load_seconds:.1f} s loading)" if self.load_seconds else ""
         head = (f"{self.variant}/{self.mode}: {len(self.documents)} docs, "
-                f"{self.sentences} sentences, {self.seconds:.1f} s "
-                f"(+{self.load_seconds:.1f} s loading), {self.sentences_per_second:.1f} sent/s")
+                f"{self.sentences} sentences, {self.seconds:.1f} s{loading}, "
+                f"{self.sentences_per_second:.1f} sent/s")
         if calls is not None:
             head += f", {calls:.2f} encoder calls/sent"
         rows = [

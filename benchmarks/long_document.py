@@ -53,7 +53,7 @@ class MemoEncoder(Encoder):
 
 
 def load_book(set_dir: Path, variant: str, size: int) -> tuple[list[str], list[str], set]:
-    """Concatenate dev documents, cycling through them, until the Russian side has ``size`` units."""
+    """Concatenate dev documents, cycling through them, until Russian has ``size`` units."""
     ru: list[str] = []
     zh: list[str] = []
     gold: set = set()
