@@ -6,7 +6,7 @@ signature string records, so an output can always be traced to its settings.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 
@@ -33,3 +33,11 @@ class RunConfig:
     batch_size: int = 64
     laser_dir: Path | None = None
     aligner: AlignerSettings = field(default_factory=AlignerSettings)
+
+    @property
+    def effective_aligner(self) -> AlignerSettings:
+        """The aligner settings as applied: in pre-split input a line is a sentence, not a
+        paragraph, so line breaks carry no paragraph evidence and cost nothing to cross."""
+        if self.presplit:
+            return replace(self.aligner, paragraph_penalty=0.0)
+        return self.aligner

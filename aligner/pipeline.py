@@ -47,7 +47,7 @@ def align_pair(pair: DocumentPair, splitters: dict[str, Splitter], encoder: Enco
     ru = splitters["ru"].split_document(pair.ru) if pair.ru else ()
     zh = splitters["zh"].split_document(pair.zh) if pair.zh else ()
     if pair.is_paired:
-        beads = align_document(ru, zh, encoder, config.aligner)
+        beads = align_document(ru, zh, encoder, config.effective_aligner)
     else:
         beads = ([Bead((i,), (), None) for i in range(len(ru))]
                  + [Bead((), (j,), None) for j in range(len(zh))])

@@ -21,7 +21,7 @@ def package_version() -> str:
 
 def make_signature(config: RunConfig, encoder: str, splitters: dict[str, str]) -> str:
     """``ruzh-aligner:0.1.0|enc:use-m3@0.2.1|split:ru=…,zh=…|presplit:no|align:max_ru=2,…``"""
-    aligner = ",".join(f"{key}={value}" for key, value in asdict(config.aligner).items())
+    aligner = ",".join(f"{key}={value}" for key, value in asdict(config.effective_aligner).items())
     split = ",".join(f"{lang}={name}" for lang, name in sorted(splitters.items()))
     return "|".join([
         f"ruzh-aligner:{package_version()}",

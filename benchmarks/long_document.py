@@ -24,6 +24,7 @@ import numpy as np
 from aligner.align import align_document
 from aligner.config import AlignerSettings
 from aligner.embed import Encoder, get_encoder
+from aligner.evaluate import score
 from aligner.model import Sentence
 
 REPO = Path(__file__).resolve().parents[1]
@@ -101,10 +102,7 @@ def main() -> None:
         seconds = time.perf_counter() - started
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
-        found = {(b.ru, b.zh) for b in beads}
-        precision = len(found & gold) / len(found)
-        recall = len(found & gold) / len(gold)
-        f1 = 2 * precision * recall / (precision + recall)
+        f1 = score(sorted(gold), [(b.ru, b.zh) for b in beads]).f1_strict
         print(f"{len(ru):>9} {len(zh):>9} {seconds:>8.1f} {1000 * seconds / len(ru):>6.2f} "
               f"{peak / 2**20:>8.0f} {f1:>9.3f}")
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

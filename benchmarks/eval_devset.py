@@ -1,0 +1,58 @@
+"""Score the aligner end to end on the Russian–Chinese dev set.
+
+Not a test: it loads the real encoder and takes a while.  Each mode feeds the
+same documents either as gold units, one per line (``presplit``: the aligner
+alone), or as raw paragraphs (``raw``: our splitters and the aligner together).
+
+    python benchmarks/eval_devset.py --variant hard --modes presplit,raw
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from aligner.config import RunConfig
+from aligner.evaluate import evaluate_set, load_encoder
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+MODES = ("presplit", "raw")
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--set-dir", type=Path, default=REPO_ROOT / ".." / "shared" / "eval",
+                        help="eval set folder holding hard/ and clean/ (default: %(default)s)")
+    parser.add_argument("--variant", choices=("hard", "clean"), default="hard")
+    parser.add_argument("--modes", default=",".join(MODES),
+                        help="comma-separated, from: " + ", ".join(MODES))
+    parser.add_argument("--encoder", default="use")
+    parser.add_argument("--worst", type=int, default=0, metavar="N",
+                        help="also list the N documents with the lowest strict F1")
+    args = parser.parse_args()
+    args.modes = [m.strip() for m in args.modes.split(",") if m.strip()]
+    unknown = sorted(set(args.modes) - set(MODES))
+    if unknown:
+        parser.error(f"unknown mode(s) {', '.join(unknown)}; choose from {', '.join(MODES)}")
+    return args
+
+
+def main() -> None:
+    args = parse_args()
+    config = RunConfig(encoder=args.encoder)
+    # One model for all modes, so the second mode's speed is not charged a second load.
+    encoder, seconds = load_encoder(config)
+    print(f"encoder {encoder.signature} loaded in {seconds:.1f} s\n")
+    for mode in args.modes:
+        report = evaluate_set(args.set_dir.resolve(), args.variant, presplit=mode == "presplit",
+                              config=config, encoder=encoder)
+        print(report.format())
+        worst = sorted(report.documents, key=lambda d: d.counts.f1_strict)[: args.worst]
+        for doc in worst:
+            print(f"  worst: {doc.doc_id:28} strict F1 {doc.counts.f1_strict:.3f} "
+                  f"({doc.gold_beads} gold / {doc.test_beads} output beads)")
+        print()
+
+
+if __name__ == "__main__":
+    main()
