@@ -53,7 +53,7 @@ def summary(result: CorpusResult, encoder: str, seconds: float) -> str:
     unpaired = [d for d in documents if not d.pair.is_paired]
     types = Counter(bead.type for d in paired for bead in d.beads)
     lines = [
-        f"files read:        {result.files_read}",
+        f"documents read:    {result.files_read} files",
         f"document pairs:    {len(paired)}",
         f"sentences:         ru {sum(len(d.ru_sentences) for d in documents)}, "
         f"zh {sum(len(d.zh_sentences) for d in documents)}",

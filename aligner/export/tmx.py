@@ -58,7 +58,8 @@ class TmxExporter(Exporter):
             tu = etree.SubElement(body, "tu")
             etree.SubElement(tu, "prop", type="x-doc").text = xml_safe(row.doc)
             etree.SubElement(tu, "prop", type="x-type").text = row.type
-            etree.SubElement(tu, "prop", type="x-score").text = f"{row.score:.4f}"
+            if row.score is not None:
+                etree.SubElement(tu, "prop", type="x-score").text = f"{row.score:.4f}"
             for lang, text in (("ru", ru), ("zh", zh)):
                 tuv = etree.SubElement(tu, "tuv", {XML_LANG: LANG_CODES[lang]})
                 etree.SubElement(tuv, "seg").text = text
