@@ -43,6 +43,14 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--min-score", type=float, default=None,
                      help="leave beads scoring below this out of the TMX (the CSV keeps all)")
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
+    evaluate = commands.add_parser(
+        "evaluate", help="score the aligner on an eval set laid out like ../shared/eval")
+    evaluate.add_argument("set_dir", type=Path, help="folder holding hard/ and clean/")
+    evaluate.add_argument("--variant", default="hard", help="subfolder to score (default: hard)")
+    evaluate.add_argument("--presplit", action="store_true",
+                          help="feed gold units one per line (the aligner alone)")
+    evaluate.add_argument("--encoder", choices=sorted(ENCODERS), default="use")
+    evaluate.add_argument("--laser-dir", type=Path, default=None)
     return parser
 
 
@@ -95,6 +103,22 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def evaluate(args: argparse.Namespace) -> int:
+    from aligner.evaluate import evaluate_set
+
+    if not (args.set_dir / args.variant).is_dir():
+        print(f"ruzh-align: error: {args.set_dir / args.variant}: not a folder", file=sys.stderr)
+        return 1
+    config = RunConfig(encoder=args.encoder, laser_dir=args.laser_dir)
+    try:
+        report = evaluate_set(args.set_dir, args.variant, presplit=args.presplit, config=config)
+    except EncoderError as error:
+        print(f"ruzh-align: error: {error}", file=sys.stderr)
+        return 1
+    print(report.format())
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     argv = sys.argv[1:] if argv is None else argv
@@ -102,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
-    return run(args)
+    return evaluate(args) if args.command == "evaluate" else run(args)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,57 @@
+"""The command line: arguments, exit status, and the evaluate command on a tiny eval set."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from aligner.cli import build_parser, main
+
+
+def test_run_arguments_as_documented() -> None:
+    args = build_parser().parse_args(["run", "in", "-o", "out", "--presplit", "--encoder", "laser"])
+    assert (args.corpus, args.output, args.presplit, args.encoder) == (
+        Path("in"), Path("out"), True, "laser")
+
+
+def test_unknown_encoder_is_a_usage_error() -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["run", "corpus", "--encoder", "bert"])
+    assert exit_info.value.code == 2
+
+
+def test_missing_folder_fails_with_its_name(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    assert main(["run", str(tmp_path / "nope"), "-o", str(tmp_path / "out")]) == 1
+    assert "nope" in capsys.readouterr().err
+
+
+def test_folder_with_only_bad_files_fails_and_names_them(tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "empty.txt").write_bytes(b"")
+    (tmp_path / "in" / "latin.txt").write_text("only English here\n")
+    assert main(["run", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--no-progress"]) == 1
+    err = capsys.readouterr().err
+    assert "skipped empty.txt: file is empty" in err
+    assert "skipped latin.txt: holds no Russian or Chinese text" in err
+    assert not (tmp_path / "out" / "aligned.tmx").exists()
+
+
+@pytest.mark.slow
+def test_evaluate_command_scores_a_perfect_tiny_set(tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture) -> None:
+    doc = tmp_path / "hard" / "d1"
+    doc.mkdir(parents=True)
+    ru = ["Президент прибыл в Пекин.", "Переговоры продлились два часа.",
+          "Стороны подписали договор."]
+    zh = ["总统抵达北京。", "会谈持续了两个小时。", "双方签署了条约。"]
+    (doc / "ru.txt").write_text("".join(f"{u}\n" for u in ru), encoding="utf-8")
+    (doc / "zh.txt").write_text("".join(f"{u}\n" for u in zh), encoding="utf-8")
+    (doc / "ru.raw.txt").write_text(" ".join(ru) + "\n", encoding="utf-8")
+    (doc / "zh.raw.txt").write_text("".join(zh) + "\n", encoding="utf-8")
+    (doc / "gold.txt").write_text("[0]:[0]\n[1]:[1]\n[2]:[2]\n", encoding="utf-8")
+    assert main(["evaluate", str(tmp_path), "--variant", "hard"]) == 0
+    printed = capsys.readouterr().out
+    assert "hard/raw: 1 docs, 6 sentences" in printed
+    assert "F1          1.0000  1.0000" in printed
