@@ -16,7 +16,7 @@ import pytest
 
 from aligner.align import align_document
 from aligner.align.dp import Band, find_path, search
-from aligner.align.scoring import bead_shapes, make_sides
+from aligner.align.scoring import WindowSet, bead_shapes, make_sides
 from aligner.config import AlignerSettings
 from aligner.embed.base import Encoder
 from aligner.model import Bead, Sentence
@@ -151,8 +151,10 @@ def test_banded_search_equals_full_search_when_band_covers_path() -> None:
         return {1: v, 2: two / np.linalg.norm(two, axis=1, keepdims=True)}
 
     breaks = {1: np.zeros(40, bool), 2: np.zeros(39, bool)}
-    settings = AlignerSettings()
-    ru, zh = make_sides(windows(base), windows(other), breaks, breaks, 20)
+    lengths = {1: np.full(40, 10.0), 2: np.full(39, 20.0)}
+    settings = AlignerSettings(length_weight=0.0)
+    ru, zh = make_sides(WindowSet(windows(base), breaks, lengths),
+                        WindowSet(windows(other), breaks, lengths), 20)
     shapes = bead_shapes(settings)
     full = search(ru, zh, shapes, settings, Band.full(40, 40))
     narrow = search(ru, zh, shapes, settings, Band.around([(i, i) for i in range(41)], 40, 40, 3))

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from aligner.align.dp import find_path
-from aligner.align.scoring import Side, bead_shapes, make_sides, normalised_cost
+from aligner.align.scoring import Side, WindowSet, bead_shapes, make_sides, normalised_cost
 from aligner.config import AlignerSettings
 from aligner.embed.base import Encoder
 from aligner.model import Bead, Sentence
@@ -37,15 +37,19 @@ def window_breaks(sentences: Sequence[Sentence], max_size: int) -> dict[int, np.
             for k in range(1, max_size + 1)}
 
 
-def embed_windows(texts: dict[int, list[str]], encoder: Encoder) -> dict[int, np.ndarray]:
-    """Embed every window in one encoder call, then cut the rows back out by size."""
+def embed_windows(sentences: Sequence[Sentence], max_size: int, joiner: str,
+                  encoder: Encoder) -> WindowSet:
+    """Embed every window of one side in one encoder call, then cut the rows back out by size."""
+    texts = window_texts(sentences, max_size, joiner)
     flat = [text for size in sorted(texts) for text in texts[size]]
     vectors = encoder.encode(flat)
     windows, offset = {}, 0
     for size in sorted(texts):
         windows[size] = vectors[offset : offset + len(texts[size])]
         offset += len(texts[size])
-    return windows
+    lengths = {size: np.array([len(text) for text in texts[size]], dtype=np.float64)
+               for size in texts}
+    return WindowSet(windows, window_breaks(sentences, max_size), lengths)
 
 
 def _sigmoid(x: np.ndarray | float) -> float:
@@ -60,7 +64,7 @@ def _null_score(sentence: int, own: Side, other: Side, near: int,
     hi = min(other.length, near + NULL_NEIGHBOURHOOD + 1)
     if lo >= hi:
         return 1.0
-    similarity = other.windows[1][lo:hi] @ own.windows[1][sentence]
+    similarity = other.vectors[1][lo:hi] @ own.vectors[1][sentence]
     cost = normalised_cost(similarity, own.normaliser[1][sentence], other.normaliser[1][lo:hi])
     return _sigmoid(float(cost.min()) - 2 * settings.null_cost)
 
@@ -71,14 +75,13 @@ def align_document(ru: Sequence[Sentence], zh: Sequence[Sentence], encoder: Enco
     if not ru or not zh:
         return ([Bead((i,), (), 1.0) for i in range(len(ru))]
                 + [Bead((), (j,), 1.0) for j in range(len(zh))])
-    ru_windows = embed_windows(window_texts(ru, settings.max_ru, JOINERS["ru"]), encoder)
-    zh_windows = embed_windows(window_texts(zh, settings.max_zh, JOINERS["zh"]), encoder)
-    ru_side, zh_side = make_sides(ru_windows, zh_windows, window_breaks(ru, settings.max_ru),
-                                  window_breaks(zh, settings.max_zh), settings.normaliser_sample)
+    ru_side, zh_side = make_sides(embed_windows(ru, settings.max_ru, JOINERS["ru"], encoder),
+                                  embed_windows(zh, settings.max_zh, JOINERS["zh"], encoder),
+                                  settings.normaliser_sample)
     beads = []
     for (a, b), i, j in find_path(ru_side, zh_side, bead_shapes(settings), settings):
         if a and b:
-            similarity = float(zh_side.windows[b][j - b] @ ru_side.windows[a][i - a])
+            similarity = float(zh_side.vectors[b][j - b] @ ru_side.vectors[a][i - a])
             cost = normalised_cost(similarity, ru_side.normaliser[a][i - a],
                                    zh_side.normaliser[b][j - b])
             score = _sigmoid(2 * settings.null_cost - float(cost))

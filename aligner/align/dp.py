@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from aligner.align.scoring import BeadShape, Side, make_sides, row_costs
+from aligner.align.scoring import BeadShape, Side, WindowSet, make_sides, row_costs
 from aligner.config import AlignerSettings
 
 
@@ -105,22 +105,22 @@ def _trace_back(choices: list[np.ndarray], band: Band, shapes: list[BeadShape],
     return path[::-1]
 
 
-def _downsample(side: Side) -> tuple[dict[int, np.ndarray], dict[int, np.ndarray]]:
+def _downsample(side: Side) -> WindowSet:
     """Average consecutive sentence pairs: a half-length document for the coarse pass."""
-    singles = side.windows[1]
+    singles, lengths = side.vectors[1], side.lengths[1]
     if len(singles) % 2:
         singles = np.vstack([singles, singles[-1:]])
+        lengths = np.append(lengths, lengths[-1])
     coarse = singles.reshape(-1, 2, singles.shape[1]).mean(axis=1)
-    windows = {}
-    for k in side.windows:
-        if k > len(coarse):
-            windows[k] = np.zeros((0, coarse.shape[1]), dtype=np.float32)
-            continue
-        summed = sum(coarse[s : len(coarse) - k + 1 + s] for s in range(k))
-        windows[k] = summed / np.maximum(np.linalg.norm(summed, axis=1, keepdims=True), 1e-9)
-    windows[1] = coarse / np.maximum(np.linalg.norm(coarse, axis=1, keepdims=True), 1e-9)
-    breaks = {k: np.zeros(len(w), dtype=bool) for k, w in windows.items()}
-    return windows, breaks
+    coarse_lengths = lengths.reshape(-1, 2).sum(axis=1)
+    vectors, window_lengths = {}, {}
+    for k in side.vectors:
+        count = max(0, len(coarse) - k + 1)
+        summed = sum(coarse[s : s + count] for s in range(k))
+        vectors[k] = summed / np.maximum(np.linalg.norm(summed, axis=1, keepdims=True), 1e-9)
+        window_lengths[k] = sum(coarse_lengths[s : s + count] for s in range(k))
+    breaks = {k: np.zeros(len(v), dtype=bool) for k, v in vectors.items()}
+    return WindowSet(vectors, breaks, window_lengths)
 
 
 def find_path(ru: Side, zh: Side, shapes: list[BeadShape], settings: AlignerSettings) -> Path:
@@ -128,9 +128,7 @@ def find_path(ru: Side, zh: Side, shapes: list[BeadShape], settings: AlignerSett
     n, m = ru.length, zh.length
     if (n + 1) * (m + 1) <= settings.full_search_cells:
         return search(ru, zh, shapes, settings, Band.full(n, m))
-    ru_windows, ru_breaks = _downsample(ru)
-    zh_windows, zh_breaks = _downsample(zh)
-    coarse_ru, coarse_zh = make_sides(ru_windows, zh_windows, ru_breaks, zh_breaks,
+    coarse_ru, coarse_zh = make_sides(_downsample(ru), _downsample(zh),
                                       settings.normaliser_sample)
     coarse_settings = replace(settings, paragraph_penalty=0.0)
     coarse_path = find_path(coarse_ru, coarse_zh, shapes, coarse_settings)

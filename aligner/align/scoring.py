@@ -15,6 +15,7 @@ import numpy as np
 from aligner.config import AlignerSettings
 
 BeadShape = tuple[int, int]
+LENGTH_Z_CAP = 9.0  # three standard deviations
 
 
 def bead_shapes(settings: AlignerSettings) -> list[BeadShape]:
@@ -24,22 +25,30 @@ def bead_shapes(settings: AlignerSettings) -> list[BeadShape]:
 
 
 @dataclass(frozen=True)
-class Side:
-    """One side's windows at one level of the search.
+class WindowSet:
+    """What one side offers the search before normalisation.
 
-    ``windows[k][i]`` embeds sentences ``i .. i+k-1`` (L2-normalised);
+    ``vectors[k][i]`` embeds sentences ``i .. i+k-1`` (L2-normalised);
     ``crosses_paragraph[k][i]`` says whether that window spans a paragraph break;
-    ``normaliser[k][i]`` is the window's mean cosine distance to sentences of the
-    other side, the yardstick that makes one window's cost comparable to another's.
+    ``lengths[k][i]`` is its length in characters.
     """
 
-    windows: dict[int, np.ndarray]
+    vectors: dict[int, np.ndarray]
     crosses_paragraph: dict[int, np.ndarray]
+    lengths: dict[int, np.ndarray]
+
+
+@dataclass(frozen=True)
+class Side(WindowSet):
+    """A side ready for the search: ``normaliser[k][i]`` is the window's mean cosine distance
+    to sentences of the other side, the yardstick that makes one window's cost comparable to
+    another's."""
+
     normaliser: dict[int, np.ndarray]
 
     @property
     def length(self) -> int:
-        return len(self.windows[1])
+        return len(self.vectors[1])
 
 
 def mean_distance(windows: np.ndarray, other_singles: np.ndarray, sample: int) -> np.ndarray:
@@ -56,13 +65,23 @@ def mean_distance(windows: np.ndarray, other_singles: np.ndarray, sample: int) -
     return np.maximum(distances.mean(axis=1), 1e-3).astype(np.float32)
 
 
-def make_sides(ru_windows: dict[int, np.ndarray], zh_windows: dict[int, np.ndarray],
-               ru_breaks: dict[int, np.ndarray], zh_breaks: dict[int, np.ndarray],
-               sample: int) -> tuple[Side, Side]:
+def make_sides(ru: WindowSet, zh: WindowSet, sample: int) -> tuple[Side, Side]:
     """Attach the cost normalisers to both sides' windows."""
-    ru_norm = {k: mean_distance(w, zh_windows[1], sample) for k, w in ru_windows.items()}
-    zh_norm = {k: mean_distance(w, ru_windows[1], sample) for k, w in zh_windows.items()}
-    return Side(ru_windows, ru_breaks, ru_norm), Side(zh_windows, zh_breaks, zh_norm)
+    ru_norm = {k: mean_distance(w, zh.vectors[1], sample) for k, w in ru.vectors.items()}
+    zh_norm = {k: mean_distance(w, ru.vectors[1], sample) for k, w in zh.vectors.items()}
+    return (Side(ru.vectors, ru.crosses_paragraph, ru.lengths, ru_norm),
+            Side(zh.vectors, zh.crosses_paragraph, zh.lengths, zh_norm))
+
+
+def length_cost(ru_chars: float, zh_chars: np.ndarray, settings: AlignerSettings) -> np.ndarray:
+    """How unlikely the two windows' length ratio is for a Russian–Chinese translation.
+
+    The squared z-score of the log character ratio, capped so that one odd
+    pair (a number, a name) cannot outweigh the meaning.
+    """
+    log_ratio = np.log((ru_chars + 1.0) / (zh_chars + 1.0))
+    z = (log_ratio - settings.length_log_ratio_mean) / settings.length_log_ratio_sd
+    return np.minimum(z * z, LENGTH_Z_CAP)
 
 
 def normalised_cost(similarity: np.ndarray, ru_norm: np.ndarray | float,
@@ -88,8 +107,10 @@ def row_costs(ru: Side, zh: Side, i: int, shape: BeadShape, columns: np.ndarray,
     valid = (columns >= b) & (columns <= zh.length)
     starts = columns[valid] - b
     ru_start = i - a
-    similarity = zh.windows[b][starts] @ ru.windows[a][ru_start]
+    similarity = zh.vectors[b][starts] @ ru.vectors[a][ru_start]
     cost = normalised_cost(similarity, ru.normaliser[a][ru_start], zh.normaliser[b][starts])
+    cost = cost + settings.length_weight * length_cost(ru.lengths[a][ru_start],
+                                                       zh.lengths[b][starts], settings)
     cost = cost * (a + b) / 2.0 + settings.merge_penalty * (a + b - 2)
     cost = cost + settings.paragraph_penalty * (zh.crosses_paragraph[b][starts]
                                                 + bool(ru.crosses_paragraph[a][ru_start]))
