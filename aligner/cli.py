@@ -15,12 +15,13 @@ from pathlib import Path
 
 from aligner.config import RunConfig
 from aligner.embed import ENCODERS, EncoderError
-from aligner.export import CsvExporter, TmxExporter
+from aligner.export import EXPORTERS, CsvExporter, ReportExporter, TmxExporter
 from aligner.model import CorpusResult
 from aligner.pipeline import align_corpus_dir
 
 DEFAULT_CORPUS = Path("corpus")
 DEFAULT_OUTPUT = Path("output")
+EXTRA_FORMATS = ("parquet",)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -40,8 +41,19 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--laser-dir", type=Path, default=None,
                      help="folder holding laser2.pt and laser2.spm (default: $LASER, "
                           "else the library's download cache)")
+    run.add_argument("--segmentation", default="default", metavar="default|srx|srx:FILE",
+                     help="how sentences are cut: our linguistic splitters (default), 'srx' "
+                          "(shipped rules that cut like OmegaT's defaults, so TMX units match "
+                          "the CAT tool's segments) or 'srx:FILE' (your own SRX 2.0 rules)")
     run.add_argument("--min-score", type=float, default=None,
                      help="leave beads scoring below this out of the TMX (the CSV keeps all)")
+    run.add_argument("-f", "--format", action="append", default=[], choices=EXTRA_FORMATS,
+                     dest="formats", help="also write aligned.parquet (repeatable)")
+    run.add_argument("--report", action="store_true",
+                     help="also write report.html: both texts side by side, low scores and "
+                          "unaligned sentences highlighted, an alignment plot per document")
+    run.add_argument("--low-score", type=float, default=0.5,
+                     help="highlight beads scoring below this in the report (default: %(default)s)")
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
     evaluate = commands.add_parser(
         "evaluate", help="score the aligner on an eval set laid out like ../shared/eval")
@@ -80,19 +92,29 @@ def summary(result: CorpusResult, encoder: str, seconds: float) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    config = RunConfig(encoder=args.encoder, presplit=args.presplit, laser_dir=args.laser_dir)
+    config = RunConfig(encoder=args.encoder, presplit=args.presplit, laser_dir=args.laser_dir,
+                       segmentation=args.segmentation)
     started = time.perf_counter()
     try:
         result = align_corpus_dir(args.corpus, config, progress=not args.no_progress)
     except (EncoderError, NotADirectoryError) as error:
         print(f"ruzh-align: error: {error}", file=sys.stderr)
         return 1
+    except ValueError as error:  # a --segmentation value or SRX file that cannot be used
+        print(f"ruzh-align: error: {error}", file=sys.stderr)
+        return 2
     for problem in result.problems:
         print(f"ruzh-align: skipped {problem.rel}: {problem.reason}", file=sys.stderr)
     written = []
     if result.documents:
         written += TmxExporter(min_score=args.min_score).write(result, args.output / "aligned.tmx")
         written += CsvExporter().write(result, args.output / "aligned.csv")
+        for name in dict.fromkeys(args.formats):
+            exporter = EXPORTERS[name]()
+            written += exporter.write(result, args.output / f"aligned{exporter.suffix}")
+        if args.report:
+            report = ReportExporter(low_score=args.low_score)
+            written += report.write(result, args.output / "report.html")
     encoder = result.signature.split("|")[1].removeprefix("enc:") if result.signature else "-"
     print(summary(result, encoder, time.perf_counter() - started))
     for path in written:
@@ -126,6 +148,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
+    if args.command == "run" and args.presplit and args.segmentation != "default":
+        parser.error("--presplit keeps every line as one sentence; it cannot be combined "
+                     "with --segmentation")
     return evaluate(args) if args.command == "evaluate" else run(args)
 
 

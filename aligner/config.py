@@ -35,6 +35,7 @@ class RunConfig:
 
     encoder: str = "use"
     presplit: bool = False
+    segmentation: str = "default"  # or "srx" (OmegaT-like shipped rules) or "srx:FILE"
     batch_size: int = 64
     laser_dir: Path | None = None
     aligner: AlignerSettings = field(default_factory=AlignerSettings)

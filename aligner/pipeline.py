@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import NamedTuple
 
 from tqdm import tqdm
 
@@ -54,6 +55,24 @@ def align_pair(pair: DocumentPair, splitters: dict[str, Splitter], encoder: Enco
     return AlignedDocument(pair, ru, zh, tuple(beads))
 
 
+class RunParts(NamedTuple):
+    """The pieces every alignment run needs, built once from its configuration."""
+
+    splitters: dict[str, Splitter]
+    encoder: Encoder
+    signature: str
+
+
+def prepare_run(config: RunConfig, encoder: Encoder | None = None) -> RunParts:
+    """Build the splitters and the encoder (unless one is passed in) and the run's signature."""
+    splitters = get_splitters(config.presplit, config.segmentation)
+    if encoder is None:
+        encoder = get_encoder(config.encoder, config.batch_size, config.laser_dir)
+    signature = make_signature(config, encoder.signature,
+                               {lang: s.signature for lang, s in splitters.items()})
+    return RunParts(splitters, encoder, signature)
+
+
 def align_corpus_dir(corpus_dir: Path, config: RunConfig, progress: bool = False,
                      encoder: Encoder | None = None) -> CorpusResult:
     """Align every document under ``corpus_dir``.
@@ -66,9 +85,7 @@ def align_corpus_dir(corpus_dir: Path, config: RunConfig, progress: bool = False
         raise NotADirectoryError(f"{corpus_dir}: not a folder")
     labelled, problems, files_read = load_files(corpus_dir)
     pairs = pair_documents(labelled)
-    splitters = get_splitters(config.presplit)
-    if encoder is None:
-        encoder = get_encoder(config.encoder, config.batch_size, config.laser_dir)
+    splitters, encoder, signature = prepare_run(config, encoder)
     documents = []
     bar: Iterable[DocumentPair] = tqdm(pairs, desc="aligning", unit="doc", disable=not progress)
     for pair in bar:
@@ -78,7 +95,5 @@ def align_corpus_dir(corpus_dir: Path, config: RunConfig, progress: bool = False
             # One document the aligner cannot handle must not cost the user the others.
             files = ", ".join(side.file.rel for side in (pair.ru, pair.zh) if side)
             problems.append(FileProblem(files, f"alignment failed: {error}"))
-    signature = make_signature(config, encoder.signature,
-                               {lang: s.signature for lang, s in splitters.items()})
     return CorpusResult(documents=documents, problems=problems, files_read=files_read,
                         signature=signature)
