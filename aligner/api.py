@@ -58,8 +58,9 @@ def _run_config(function: str, options: dict[str, Any]) -> tuple[RunConfig, Enco
         encoder = None
     if isinstance(run.get("aligner"), dict):
         run["aligner"] = AlignerSettings(**run["aligner"])
-    if run.get("laser_dir") is not None:
-        run["laser_dir"] = Path(run["laser_dir"])
+    for folder in ("laser_dir", "cache_dir"):
+        if run.get(folder) is not None:
+            run[folder] = Path(run[folder])
     config = RunConfig(**run)
     flat = {name: options[name] for name in _ALIGNER_OPTIONS if name in options}
     if flat:

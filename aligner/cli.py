@@ -15,6 +15,7 @@ from pathlib import Path
 
 from aligner.config import RunConfig
 from aligner.embed import ENCODERS, EncoderError
+from aligner.embed.cache import default_cache_dir
 from aligner.export import EXPORTERS, CsvExporter, ReportExporter, TmxExporter
 from aligner.model import CorpusResult
 from aligner.pipeline import align_corpus_dir
@@ -45,6 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="how sentences are cut: our linguistic splitters (default), 'srx' "
                           "(shipped rules that cut like OmegaT's defaults, so TMX units match "
                           "the CAT tool's segments) or 'srx:FILE' (your own SRX 2.0 rules)")
+    run.add_argument("--no-content-matching", action="store_true",
+                     help="pair documents by file name only, never by content")
     run.add_argument("--min-score", type=float, default=None,
                      help="leave beads scoring below this out of the TMX (the CSV keeps all)")
     run.add_argument("-f", "--format", action="append", default=[], choices=EXTRA_FORMATS,
@@ -54,6 +57,18 @@ def build_parser() -> argparse.ArgumentParser:
                           "unaligned sentences highlighted, an alignment plot per document")
     run.add_argument("--low-score", type=float, default=0.5,
                      help="highlight beads scoring below this in the report (default: %(default)s)")
+    caching = run.add_mutually_exclusive_group()
+    caching.add_argument("--cache-dir", type=Path, default=None, metavar="DIR",
+                         help="embedding cache, so re-runs do not re-embed (default: the user "
+                              "cache folder, or $RUZH_ALIGNER_CACHE)")
+    caching.add_argument("--no-cache", action="store_true", help="embed everything afresh")
+    run.add_argument("--jobs", type=int, default=1, metavar="N",
+                     help="align document pairs in N processes (default: %(default)s)")
+    run.add_argument("--executor", choices=("local", "dask"), default="local",
+                     help="'dask' runs document pairs as Dask tasks (default: %(default)s)")
+    run.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                     help="Dask scheduler address (tcp://host:8786); without it a local "
+                          "cluster of --jobs workers is started")
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
     evaluate = commands.add_parser(
         "evaluate", help="score the aligner on an eval set laid out like ../shared/eval")
@@ -74,7 +89,10 @@ def summary(result: CorpusResult, encoder: str, seconds: float) -> str:
     types = Counter(bead.type for d in paired for bead in d.beads)
     lines = [
         f"documents read:    {result.files_read} files",
-        f"document pairs:    {len(paired)}",
+        f"document pairs:    {len(paired)}"
+        + (f" ({len(result.matches)} matched by content)" if result.matches else "")
+        + "".join(f"\n  {m.ru_doc_id} + {m.zh_doc_id} (score {m.score:.2f})"
+                  for m in result.matches),
         f"sentences:         ru {sum(len(d.ru_sentences) for d in documents)}, "
         f"zh {sum(len(d.zh_sentences) for d in documents)}",
         "beads by type:     " + (", ".join(f"{t} {n}" for t, n in sorted(types.items())) or "none"),
@@ -93,7 +111,9 @@ def summary(result: CorpusResult, encoder: str, seconds: float) -> str:
 
 def run(args: argparse.Namespace) -> int:
     config = RunConfig(encoder=args.encoder, presplit=args.presplit, laser_dir=args.laser_dir,
-                       segmentation=args.segmentation)
+                       segmentation=args.segmentation, jobs=args.jobs, executor=args.executor,
+                       scheduler=args.scheduler, match_by_content=not args.no_content_matching,
+                       cache_dir=None if args.no_cache else args.cache_dir or default_cache_dir())
     started = time.perf_counter()
     try:
         result = align_corpus_dir(args.corpus, config, progress=not args.no_progress)
@@ -148,6 +168,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
+    if args.command == "run" and args.jobs < 1:
+        parser.error("--jobs must be at least 1")
+    if args.command == "run" and args.scheduler and args.executor != "dask":
+        parser.error("--scheduler goes with --executor dask")
     if args.command == "run" and args.presplit and args.segmentation != "default":
         parser.error("--presplit keeps every line as one sentence; it cannot be combined "
                      "with --segmentation")

@@ -27,6 +27,10 @@ class AlignerSettings:
     normaliser_sample: int = 20  # sentences sampled per side to normalise cosine costs
     full_search_cells: int = 250_000  # above this n*m the search runs coarse-to-fine
     band_width: int = 20  # half-width, in sentences, of the fine search band
+    # after the search, cut sentences the splitter glued together (a title without a full stop)
+    # where the search's own costs prefer the halves; off for pre-split input, whose units are
+    # the user's and must never be cut
+    refine: bool = True
 
 
 @dataclass(frozen=True)
@@ -36,14 +40,21 @@ class RunConfig:
     encoder: str = "use"
     presplit: bool = False
     segmentation: str = "default"  # or "srx" (OmegaT-like shipped rules) or "srx:FILE"
+    match_by_content: bool = True  # pair leftover ru/zh documents by content, not only by name
     batch_size: int = 64
     laser_dir: Path | None = None
     aligner: AlignerSettings = field(default_factory=AlignerSettings)
+    # Where the work runs; these change speed, never results, so the signature leaves them out.
+    jobs: int = 1
+    cache_dir: Path | None = None  # on-disk embedding cache; None embeds everything afresh
+    executor: str = "local"  # "local" (this process, or a pool of `jobs`) or "dask"
+    scheduler: str | None = None  # a Dask scheduler address; None starts a LocalCluster
 
     @property
     def effective_aligner(self) -> AlignerSettings:
         """The aligner settings as applied: in pre-split input a line is a sentence, not a
-        paragraph, so line breaks carry no paragraph evidence and cost nothing to cross."""
+        paragraph, so line breaks carry no paragraph evidence and cost nothing to cross, and
+        the lines are the user's units, never to be cut by refinement."""
         if self.presplit:
-            return replace(self.aligner, paragraph_penalty=0.0)
+            return replace(self.aligner, paragraph_penalty=0.0, refine=False)
         return self.aligner

@@ -118,6 +118,15 @@ class FileProblem:
     reason: str
 
 
+@dataclass(frozen=True)
+class DocumentMatch:
+    """A Russian and a Chinese document paired by content, and the evidence score for it."""
+
+    ru_doc_id: str
+    zh_doc_id: str
+    score: float
+
+
 @dataclass
 class CorpusResult:
     """Everything one run produced, ready for the exporters and the summary."""
@@ -126,3 +135,4 @@ class CorpusResult:
     problems: list[FileProblem] = field(default_factory=list)
     files_read: int = 0
     signature: str = ""
+    matches: list[DocumentMatch] = field(default_factory=list)  # pairs found by content

@@ -28,5 +28,6 @@ def make_signature(config: RunConfig, encoder: str, splitters: dict[str, str]) -
         f"enc:{encoder}",
         f"split:{split}",
         f"presplit:{'yes' if config.presplit else 'no'}",
+        f"pairs:{'names+content' if config.match_by_content else 'names'}",
         f"align:{aligner}",
     ])

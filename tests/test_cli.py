@@ -55,3 +55,26 @@ def test_evaluate_command_scores_a_perfect_tiny_set(tmp_path: Path,
     printed = capsys.readouterr().out
     assert "hard/raw: 1 docs, 6 sentences" in printed
     assert "F1          1.0000  1.0000" in printed
+
+
+@pytest.mark.slow
+def test_articles_in_files_with_unrelated_names_are_paired_by_content(
+        tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    from aligner.language import label_paragraphs
+
+    corpus = Path(__file__).resolve().parents[1] / "corpus"
+    text = (corpus / "002_9e5125a431169a21.txt").read_text(encoding="utf-8")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name, lang in (("report-17.txt", "ru"), ("xinwen.txt", "zh")):
+        side = [text[p.start:p.end] for p in label_paragraphs(text) if p.lang == lang]
+        (folder / name).write_text("\n".join(side) + "\n", encoding="utf-8")
+    (folder / "other.txt").write_bytes((corpus / "000_ab770fffd2190f8e.txt").read_bytes())
+    assert main(["run", str(folder), "-o", str(tmp_path / "out"), "--no-progress"]) == 0
+    printed = capsys.readouterr().out
+    assert "document pairs:    1 (1 matched by content)" in printed
+    assert "report-17 + xinwen (score" in printed
+    assert "other (ru," in printed  # the unrelated Russian article stays unpaired
+    assert main(["run", str(folder), "-o", str(tmp_path / "out2"), "--no-progress",
+                 "--no-content-matching"]) == 0
+    assert "document pairs:    0" in capsys.readouterr().out

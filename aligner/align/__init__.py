@@ -1,7 +1,9 @@
 """Aligning the sentences of one document pair into beads.
 
 The encoder is called once per side, on every window the search may compare
-(single sentences and joined neighbours); everything after that is numpy.
+(single sentences and joined neighbours), and, when refinement is on, once
+more per side for the halves of sentences the splitter may have glued
+together (see ``aligner.align.refine``); everything else is numpy.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from aligner.align.dp import find_path
+from aligner.align.refine import refine_alignment
 from aligner.align.scoring import Side, WindowSet, bead_shapes, make_sides, normalised_cost
 from aligner.config import AlignerSettings
 from aligner.embed.base import Encoder
@@ -69,12 +72,22 @@ def _null_score(sentence: int, own: Side, other: Side, near: int,
     return _sigmoid(float(cost.min()) - 2 * settings.null_cost)
 
 
+def _pair_score(cost: float, settings: AlignerSettings) -> float:
+    """A bead's score from its normalised cost: 0.5 where aligning ties with two nulls."""
+    return _sigmoid(2 * settings.null_cost - cost)
+
+
 def align_document(ru: Sequence[Sentence], zh: Sequence[Sentence], encoder: Encoder,
-                   settings: AlignerSettings) -> list[Bead]:
-    """Beads covering every sentence of both sides once, in order."""
+                   settings: AlignerSettings
+                   ) -> tuple[tuple[Sentence, ...], tuple[Sentence, ...], list[Bead]]:
+    """The sentences of both sides and beads covering each of them once, in order.
+
+    The sentences are the ones given, except where refinement (``settings.refine``) cut one
+    the splitter had glued together; bead indices point into the returned lists.
+    """
     if not ru or not zh:
-        return ([Bead((i,), (), 1.0) for i in range(len(ru))]
-                + [Bead((), (j,), 1.0) for j in range(len(zh))])
+        return tuple(ru), tuple(zh), ([Bead((i,), (), 1.0) for i in range(len(ru))]
+                                      + [Bead((), (j,), 1.0) for j in range(len(zh))])
     ru_side, zh_side = make_sides(embed_windows(ru, settings.max_ru, JOINERS["ru"], encoder),
                                   embed_windows(zh, settings.max_zh, JOINERS["zh"], encoder),
                                   settings.normaliser_sample)
@@ -84,10 +97,13 @@ def align_document(ru: Sequence[Sentence], zh: Sequence[Sentence], encoder: Enco
             similarity = float(zh_side.vectors[b][j - b] @ ru_side.vectors[a][i - a])
             cost = normalised_cost(similarity, ru_side.normaliser[a][i - a],
                                    zh_side.normaliser[b][j - b])
-            score = _sigmoid(2 * settings.null_cost - float(cost))
+            score = _pair_score(float(cost), settings)
         elif a:
             score = _null_score(i - 1, ru_side, zh_side, j, settings)
         else:
             score = _null_score(j - 1, zh_side, ru_side, i, settings)
         beads.append(Bead(tuple(range(i - a, i)), tuple(range(j - b, j)), round(score, 4)))
-    return beads
+    if not settings.refine:
+        return tuple(ru), tuple(zh), beads
+    return refine_alignment(ru, zh, beads, ru_side, zh_side, encoder, settings,
+                  lambda cost: _pair_score(cost, settings))

@@ -13,6 +13,9 @@ import numpy as np
 from aligner.embed.base import Encoder
 
 
+MIN_MODEL_BATCH = 8
+
+
 class UseEncoder(Encoder):
     name = "use"
 
@@ -35,5 +38,10 @@ class UseEncoder(Encoder):
         rows = np.zeros((len(texts), self.dimension), dtype=np.float32)
         filled = [i for i, text in enumerate(texts) if text]
         if filled:
-            rows[filled] = self._model.encode([texts[i] for i in filled])
+            batch = [texts[i] for i in filled]
+            # The numpy forward pass takes another BLAS path for very small batches, which moves
+            # vectors by ~1e-7; padding keeps a text's vector the same whatever batch it came in,
+            # so cached and freshly computed vectors (and so the outputs) stay bit-identical.
+            padding = max(0, MIN_MODEL_BATCH - len(batch))
+            rows[filled] = self._model.encode(batch + batch[:1] * padding)[: len(batch)]
         return rows

@@ -1,0 +1,412 @@
+"""Cutting sentences the splitter glued together, once the search has aligned them.
+
+A splitter cannot see a boundary that has no full stop: a title running into
+the first sentence of its paragraph, a quotation closed without a stop.  The
+search then pays for the glued sentence with a 2-1 bead, a null beside a 1-1
+bead, or a 1-1 bead of two glued sentences on both sides.  Here each such
+place is offered the cut the splitter missed: positions where a sentence can
+end, near where the other side's sentence lengths put it, are embedded (all
+halves of a document in one encoder call per language), and a cut is kept
+only when the search's own costs prefer it, i.e. when the 2x2 block of the
+two halves and their two partners is cheapest as two 1-1 beads.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from itertools import accumulate, pairwise
+
+import numpy as np
+
+from aligner.align.scoring import (
+    Side,
+    bead_shapes,
+    length_cost,
+    mean_distance,
+    normalised_cost,
+    row_costs,
+)
+from aligner.config import AlignerSettings
+from aligner.embed.base import Encoder
+from aligner.model import Bead, Lang, Sentence
+
+# How far from the length-predicted point a cut is looked for, in standard deviations of the
+# log length ratio of the two halves (each half's ratio varies by length_log_ratio_sd, so
+# their difference by sqrt(2) times that): two keep ~95% of true cuts, measured on the dev set.
+WINDOW_SDS = 2.0
+# Chinese has a cut position between almost any two characters; the embedding cannot place a
+# cut more finely than a few characters, so in a long window only every third one is tried
+# (plus every position after a closing quote, bracket or colon, where a sentence without a
+# stop most often ends).
+ZH_STRIDE = 3
+# A title's end is looked for at its first few candidates only: titles come first, and every
+# extra candidate costs two encoder calls and one more chance of a wrong cut.
+MAX_TITLE_CUTS = 3
+# The cut is the cheapest of several positions, so its cost is optimistic; it has to beat the
+# alternatives by this share of a merge penalty (measured: 0 lets real insertions be absorbed,
+# a whole merge penalty rejects true cuts).
+CUT_MARGIN = 0.5
+
+ZH_NO_CUT_BEFORE = frozenset("，。、：；！？”’」』）)》〉】,.;:!?%…·-—")
+ZH_NO_CUT_AFTER = frozenset("“‘「『（(《〈【·，、；,;")
+ZH_SOFT_ENDS = frozenset("”’」』）)》】\"：:")
+RU_NO_CUT_AFTER = frozenset(",;—–-")
+RU_OPENERS = "«\"„“([—–-"
+# Words a Russian sentence cannot end with: prepositions, conjunctions, particles.
+RU_FUNCTION_WORDS = frozenset({
+    "в", "во", "на", "с", "со", "к", "ко", "о", "об", "обо", "от", "до", "из", "за", "по", "под",
+    "над", "при", "про", "для", "без", "у", "и", "а", "но", "или", "что", "как", "не", "ни", "же",
+    "ли", "бы", "то"})
+_WORD = re.compile(r"\S+")
+_LOWER_WORD = re.compile(r"[а-яё][а-яё-]*[а-яё][»\"”]?")
+
+
+def zh_cut_positions(text: str) -> list[int]:
+    """Where a Chinese sentence may be cut in two: never inside 《》, inside a Latin or digit
+    run, before punctuation or a space, nor after an opening mark or a comma."""
+    depth = list(accumulate(text, lambda d, c: d + (c == "《") - (c == "》" and d > 0),
+                            initial=0))
+    last = list(accumulate(text, lambda kept, c: kept if c.isspace() else c, initial=""))
+    positions = []
+    for at in range(1, len(text)):
+        before, after = text[at - 1], text[at]
+        if (depth[at] > 0 or after in ZH_NO_CUT_BEFORE or last[at] in ZH_NO_CUT_AFTER
+                or after.isspace() or (before.isascii() and before.isalnum()
+                                       and after.isascii() and after.isalnum())):
+            continue
+        positions.append(at)
+    return positions
+
+
+def ru_cut_positions(text: str) -> list[int]:
+    """Starts of the Russian words a sentence can begin with (a capital, a digit or an opening
+    quote or dash) where the text before can end one (not after a comma or a function word)."""
+    words = [(m.start(), m.group()) for m in _WORD.finditer(text)]
+    positions = []
+    for (_, before), (start, word) in pairwise(words):
+        first = word.lstrip(RU_OPENERS)[:1]
+        if not (word[0] in RU_OPENERS or first.isupper() or first.isdigit()):
+            continue
+        if before[-1] in RU_NO_CUT_AFTER or before.lower() in RU_FUNCTION_WORDS:
+            continue
+        positions.append(start)
+    return positions
+
+
+def title_cut_positions(text: str) -> list[int]:
+    """Where a title without a full stop may end: a capitalised word right after a lower-case
+    one (``…в президентской гонке Член парламента…``), the first few such places."""
+    starts = set(ru_cut_positions(text))
+    words = [(m.start(), m.group()) for m in _WORD.finditer(text)]
+    cuts = [start for (_, before), (start, word) in pairwise(words)
+            if start in starts and word.lstrip(RU_OPENERS)[:1].isupper()
+            and _LOWER_WORD.fullmatch(before)]
+    return cuts[:MAX_TITLE_CUTS]
+
+
+def length_window(positions: list[int], length: int, parts: tuple[int, int],
+                  settings: AlignerSettings) -> list[int]:
+    """The positions whose left/right length share is what the other side's two sentences
+    predict, within WINDOW_SDS standard deviations of the length model."""
+    if not positions:
+        return []
+    at = np.array(positions, dtype=np.float64)
+    log_share = np.log(at / (length - at))
+    reach = WINDOW_SDS * math.sqrt(2.0) * settings.length_log_ratio_sd
+    keep = np.abs(log_share - math.log(parts[0] / parts[1])) <= reach
+    return [p for p, k in zip(positions, keep, strict=True) if k]
+
+
+def zh_grid(text: str, positions: list[int]) -> list[int]:
+    """The Chinese positions worth embedding: all of a short window, else every ZH_STRIDE-th
+    one and every one right after a closing mark."""
+    if len(positions) <= 2 * ZH_STRIDE:
+        return positions
+    return [p for k, p in enumerate(positions) if k % ZH_STRIDE == 0 or text[p - 1] in ZH_SOFT_ENDS]
+
+
+def lengths(first: Sentence, second: Sentence) -> tuple[int, int]:
+    return len(first.text), len(second.text)
+
+
+def split_sentence(sentence: Sentence, at: int) -> tuple[Sentence, Sentence]:
+    """The two halves of ``sentence`` cut at ``at``, trimmed, with exact file offsets."""
+
+    def part(start: int, end: int) -> Sentence:
+        text = sentence.text
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        return Sentence(text[start:end], sentence.start + start, sentence.start + end,
+                        sentence.paragraph)
+
+    return part(0, at), part(at, len(sentence.text))
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A sentence or a half as the search sees it."""
+
+    vector: np.ndarray
+    normaliser: float
+    length: float
+
+
+@dataclass(frozen=True)
+class Window:
+    """A block side's two pieces taken together: the uncut sentence, or two neighbours."""
+
+    piece: Piece
+    crosses_paragraph: bool
+
+
+Cut = tuple[int | None, int | None]  # (Russian cut, Chinese cut) inside the group's sentences
+CUT_PATH = ((1, 1), (1, 1))  # the block as two 1-1 beads: what a kept cut makes of it
+
+
+@dataclass(frozen=True)
+class Group:
+    """Beads that may hide a missed boundary: their sentences (two on one side, one to be cut
+    on the other, or one to be cut on each) and the cuts worth trying."""
+
+    beads: tuple[int, ...]
+    ru: tuple[int, ...]
+    zh: tuple[int, ...]
+    cuts: tuple[Cut, ...]
+
+
+class Refiner:
+    """The refinement of one document's beads; see the module docstring."""
+
+    def __init__(self, sentences: dict[Lang, Sequence[Sentence]], sides: dict[Lang, Side],
+                 encoder: Encoder, settings: AlignerSettings) -> None:
+        self.sentences, self.sides = sentences, sides
+        self.encoder, self.settings = encoder, settings
+        self.halves: dict[tuple[Lang, int, int], tuple[Piece, Piece]] = {}
+
+    # --- where to look ------------------------------------------------------------------
+
+    def groups(self, beads: Sequence[Bead]) -> list[Group]:
+        """2-1 and 1-2 beads, a null beside a 1-1 bead whose sentence it resembles, and the
+        document's first bead when it is 1-1 (where a title sits)."""
+        found: dict[int, Group] = {}
+        for k, bead in enumerate(beads):
+            if bead.type in ("2-1", "1-2"):
+                found[k] = self.group((k,), beads)
+        for k, bead in enumerate(beads):
+            if bead.type in ("1-0", "0-1") and k not in found:
+                partner = self.null_partner(k, beads, found)
+                if partner is not None:
+                    ks = tuple(sorted((k, partner)))
+                    found[ks[0]] = found[ks[1]] = self.group(ks, beads)
+        first = next((k for k, bead in enumerate(beads) if bead.ru and bead.zh), None)
+        if first is not None and beads[first].type == "1-1" and first not in found:
+            found[first] = self.group((first,), beads)
+        return [group for k, group in sorted(found.items()) if group.cuts and k == group.beads[0]]
+
+    def null_partner(self, k: int, beads: Sequence[Bead], taken: dict[int, Group]) -> int | None:
+        """The neighbouring 1-1 bead whose sentence on the other side is closest to the null
+        sentence, if the search would have found the two worth aligning on their own (cost
+        under two nulls): otherwise a cut could only pair the null with an unrelated half."""
+        null = beads[k]
+        own, other = ("ru", "zh") if null.ru else ("zh", "ru")
+        index = (null.ru or null.zh)[0]
+        best, best_cost = None, 2 * self.settings.null_cost
+        for n in (k - 1, k + 1):
+            if 0 <= n < len(beads) and n not in taken and beads[n].type == "1-1":
+                j = (beads[n].ru if other == "ru" else beads[n].zh)[0]
+                a, b = self.sides[own], self.sides[other]
+                cost = float(normalised_cost(float(a.vectors[1][index] @ b.vectors[1][j]),
+                                             a.normaliser[1][index], b.normaliser[1][j]))
+                if cost < best_cost:
+                    best, best_cost = n, cost
+        return best
+
+    def group(self, ks: tuple[int, ...], beads: Sequence[Bead]) -> Group:
+        """The group of beads ``ks`` with the cuts to try in its single sentence(s)."""
+        ru = tuple(i for k in ks for i in beads[k].ru)
+        zh = tuple(j for k in ks for j in beads[k].zh)
+        ru_sentence, zh_text = self.sentences["ru"][ru[0]], self.sentences["zh"][zh[0]].text
+        if len(zh) == 2:  # one Russian sentence against two Chinese ones: cut the Russian
+            parts = lengths(self.sentences["zh"][zh[0]], self.sentences["zh"][zh[1]])
+            return Group(ks, ru, zh, tuple(
+                (p, None) for p in length_window(ru_cut_positions(ru_sentence.text),
+                                                 len(ru_sentence.text), parts, self.settings)))
+        if len(ru) == 2:  # two Russian sentences against one Chinese: cut the Chinese
+            ru_cuts: list[int | None] = [None]
+            ru_parts = [lengths(ru_sentence, self.sentences["ru"][ru[1]])]
+        else:  # a 1-1 bead that may hold a title on both sides: cut both
+            ru_cuts = list(title_cut_positions(ru_sentence.text))
+            ru_parts = [lengths(*split_sentence(ru_sentence, c)) for c in ru_cuts]
+        allowed = zh_cut_positions(zh_text)
+        windows = [length_window(allowed, len(zh_text), parts, self.settings)
+                   for parts in ru_parts]
+        grid = set(zh_grid(zh_text, sorted(set().union(*windows))))
+        return Group(ks, ru, zh, tuple((c, p) for c, window in zip(ru_cuts, windows, strict=True)
+                                       for p in window if p in grid))
+
+    # --- embedding ----------------------------------------------------------------------
+
+    def embed_halves(self, groups: list[Group]) -> None:
+        """Embed every half the groups need, one encoder call per language."""
+        for lang, slot, other in (("ru", 0, "zh"), ("zh", 1, "ru")):
+            keys = list(dict.fromkeys(
+                (lang, (g.ru if lang == "ru" else g.zh)[0], cut[slot])
+                for g in groups for cut in g.cuts if cut[slot] is not None))
+            if not keys:
+                continue
+            texts = [half.text for _, i, at in keys
+                     for half in split_sentence(self.sentences[lang][i], at)]
+            vectors = self.encoder.encode(texts)
+            normalisers = mean_distance(vectors, self.sides[other].vectors[1],
+                                        self.settings.normaliser_sample)
+            pieces = [Piece(v, float(n), float(len(t)))
+                      for v, n, t in zip(vectors, normalisers, texts, strict=True)]
+            for k, key in enumerate(keys):
+                self.halves[key] = (pieces[2 * k], pieces[2 * k + 1])
+
+    def piece(self, lang: Lang, i: int) -> Piece:
+        side = self.sides[lang]
+        return Piece(side.vectors[1][i], float(side.normaliser[1][i]), float(side.lengths[1][i]))
+
+    def pieces(self, lang: Lang, ids: tuple[int, ...], at: int | None) -> tuple[Piece, Piece]:
+        """The block side's two pieces: the halves of the cut sentence, or the two sentences."""
+        if at is not None:
+            return self.halves[(lang, ids[0], at)]
+        return self.piece(lang, ids[0]), self.piece(lang, ids[1])
+
+    def window(self, lang: Lang, ids: tuple[int, ...], at: int | None) -> Window | None:
+        """Both pieces together: the uncut sentence, or the search's window of the two (None
+        when the settings let no bead hold two sentences of this side)."""
+        side = self.sides[lang]
+        if at is not None:
+            return Window(self.piece(lang, ids[0]), False)
+        if 2 not in side.vectors:
+            return None
+        i = ids[0]
+        return Window(Piece(side.vectors[2][i], float(side.normaliser[2][i]),
+                            float(side.lengths[2][i])), bool(side.crosses_paragraph[2][i]))
+
+    # --- deciding -----------------------------------------------------------------------
+
+    def pair_costs(self, ru: Sequence[Piece], zh: Sequence[Piece]) -> np.ndarray:
+        """The search's cost of 1-1 beads pairing ``ru[k]`` with ``zh[k]``."""
+        similarity = np.einsum("ij,ij->i", np.stack([p.vector for p in ru]),
+                               np.stack([p.vector for p in zh]))
+        cost = normalised_cost(similarity, np.array([p.normaliser for p in ru]),
+                               np.array([p.normaliser for p in zh]))
+        return cost + self.settings.length_weight * length_cost(
+            np.array([p.length for p in ru]), np.array([p.length for p in zh]), self.settings)
+
+    def best_cut(self, group: Group) -> tuple[Cut, float]:
+        """The cut whose two 1-1 beads cost least, and that cost."""
+        ru = [self.pieces("ru", group.ru, cut[0]) for cut in group.cuts]
+        zh = [self.pieces("zh", group.zh, cut[1]) for cut in group.cuts]
+        costs = (self.pair_costs([r[0] for r in ru], [z[0] for z in zh])
+                 + self.pair_costs([r[1] for r in ru], [z[1] for z in zh]))
+        k = int(np.argmin(costs))
+        return group.cuts[k], float(costs[k])
+
+    def cut_wins(self, group: Group, cut: Cut, cost: float) -> bool:
+        """Whether every other way the search could align the block costs more than the two
+        1-1 beads of the cut (by CUT_MARGIN merge penalties)."""
+        ru = block_side(self.pieces("ru", group.ru, cut[0]), self.window("ru", group.ru, cut[0]))
+        zh = block_side(self.pieces("zh", group.zh, cut[1]), self.window("zh", group.zh, cut[1]))
+        rivals = [c for path, c in block_paths(ru, zh, self.settings) if path != CUT_PATH]
+        return cost + CUT_MARGIN * self.settings.merge_penalty < min(rivals)
+
+
+def block_side(pieces: tuple[Piece, Piece], window: Window | None) -> Side:
+    """One side of a 2x2 block, in the form the search's cost function reads."""
+    windows = [(1, list(pieces), [False, False])]
+    if window is not None:
+        windows.append((2, [window.piece], [window.crosses_paragraph]))
+    return Side({k: np.stack([p.vector for p in ps]) for k, ps, _ in windows},
+                {k: np.array(crosses) for k, _, crosses in windows},
+                {k: np.array([p.length for p in ps]) for k, ps, _ in windows},
+                {k: np.array([p.normaliser for p in ps], dtype=np.float32) for k, ps, _ in windows})
+
+
+def block_paths(ru: Side, zh: Side, settings: AlignerSettings
+                ) -> list[tuple[tuple[tuple[int, int], ...], float]]:
+    """Every monotone path of beads through a 2x2 block, with the search's cost of each."""
+    shapes = [(a, b) for a, b in bead_shapes(settings) if a <= 2 and b <= 2]
+
+    def bead_cost(i: int, j: int, shape: tuple[int, int]) -> float:
+        if shape[0] == 0:
+            return settings.null_cost
+        return float(row_costs(ru, zh, i + shape[0], shape, np.array([j + shape[1]]), settings)[0])
+
+    paths = []
+
+    def walk(i: int, j: int, path: tuple[tuple[int, int], ...], cost: float) -> None:
+        if (i, j) == (2, 2):
+            paths.append((path, cost))
+        for a, b in shapes:
+            if i + a <= 2 and j + b <= 2:
+                walk(i + a, j + b, (*path, (a, b)), cost + bead_cost(i, j, (a, b)))
+
+    walk(0, 0, (), 0.0)
+    return paths
+
+
+def refine_alignment(ru: Sequence[Sentence], zh: Sequence[Sentence], beads: list[Bead],
+                     ru_side: Side, zh_side: Side, encoder: Encoder, settings: AlignerSettings,
+                     score: Callable[[float], float]
+                     ) -> tuple[tuple[Sentence, ...], tuple[Sentence, ...], list[Bead]]:
+    """The sentences, cut where the search prefers it, and the beads over them.
+
+    ``score`` turns a 1-1 bead's cost into the aligner's confidence, so the new beads are
+    scored like the others.
+    """
+    refiner = Refiner({"ru": ru, "zh": zh}, {"ru": ru_side, "zh": zh_side}, encoder, settings)
+    groups = refiner.groups(beads)
+    refiner.embed_halves(groups)
+    kept: dict[int, tuple[Group, Cut]] = {}
+    for group in groups:
+        cut, cost = refiner.best_cut(group)
+        if refiner.cut_wins(group, cut, cost):
+            kept[group.beads[0]] = (group, cut)
+    if not kept:
+        return tuple(ru), tuple(zh), beads
+    ru_cuts = {g.ru[0]: cut[0] for g, cut in kept.values() if cut[0] is not None}
+    zh_cuts = {g.zh[0]: cut[1] for g, cut in kept.values() if cut[1] is not None}
+    new_ru, ru_at = apply_cuts(ru, ru_cuts)
+    new_zh, zh_at = apply_cuts(zh, zh_cuts)
+    refined: list[Bead] = []
+    done: set[int] = set()
+    for k, bead in enumerate(beads):
+        if k in done:
+            continue
+        if k not in kept:
+            refined.append(Bead(tuple(x for i in bead.ru for x in ru_at[i]),
+                                tuple(x for j in bead.zh for x in zh_at[j]), bead.score))
+            continue
+        group, cut = kept[k]
+        done.update(group.beads)
+        ru_pieces = refiner.pieces("ru", group.ru, cut[0])
+        zh_pieces = refiner.pieces("zh", group.zh, cut[1])
+        similarity = [float(r.vector @ z.vector) for r, z in zip(ru_pieces, zh_pieces, strict=True)]
+        new_ru_ids = [x for i in group.ru for x in ru_at[i]]
+        new_zh_ids = [x for j in group.zh for x in zh_at[j]]
+        for half in range(2):
+            cost = float(normalised_cost(similarity[half], ru_pieces[half].normaliser,
+                                         zh_pieces[half].normaliser))
+            refined.append(Bead((new_ru_ids[half],), (new_zh_ids[half],), round(score(cost), 4)))
+    return new_ru, new_zh, refined
+
+
+def apply_cuts(sentences: Sequence[Sentence], cuts: dict[int, int]
+               ) -> tuple[tuple[Sentence, ...], dict[int, tuple[int, ...]]]:
+    """The sentences with the cut ones replaced by their halves, and where each old one went."""
+    new: list[Sentence] = []
+    where: dict[int, tuple[int, ...]] = {}
+    for i, sentence in enumerate(sentences):
+        pieces = split_sentence(sentence, cuts[i]) if i in cuts else (sentence,)
+        where[i] = tuple(range(len(new), len(new) + len(pieces)))
+        new.extend(pieces)
+    return tuple(new), where

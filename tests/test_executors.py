@@ -1,0 +1,41 @@
+"""Local processes and Dask tasks must give the same outputs, byte for byte, as one process."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from aligner.config import RunConfig
+from aligner.export import CsvExporter, TmxExporter
+from aligner.pipeline import align_corpus_dir, make_executor, prepare_run
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+
+
+def test_executor_choice_follows_the_configuration() -> None:
+    parts = prepare_run(RunConfig())
+    assert make_executor(RunConfig(), parts).name == "serial"
+    assert make_executor(RunConfig(jobs=2), parts).name == "processes"
+    assert make_executor(RunConfig(executor="dask"), parts).name == "dask"
+    with pytest.raises(ValueError, match="unknown executor 'spark'"):
+        make_executor(RunConfig(executor="spark"), parts)
+
+
+@pytest.fixture(scope="module")
+def serial_outputs() -> tuple[bytes, bytes]:
+    result = align_corpus_dir(CORPUS, RunConfig())
+    return CsvExporter().render(result), TmxExporter().render(result)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("config", [RunConfig(jobs=2), RunConfig(executor="dask", jobs=2)],
+                         ids=["processes", "dask-local-cluster"])
+def test_parallel_runs_give_identical_bytes(config: RunConfig,
+                                            serial_outputs: tuple[bytes, bytes]) -> None:
+    if config.executor == "dask":
+        pytest.importorskip("dask.distributed", reason="dask.distributed is not installed")
+    result = align_corpus_dir(CORPUS, replace(config))
+    assert len(result.documents) == 2 and not result.problems
+    assert (CsvExporter().render(result), TmxExporter().render(result)) == serial_outputs

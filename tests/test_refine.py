@@ -1,0 +1,161 @@
+"""Refinement: cutting sentences the splitter glued, on synthetic meanings.
+
+The toy encoder of test_align embeds a text as the sum of the meanings of the
+numbers in it, so a glued sentence ``乙z1”z2。`` embeds as meanings 1 + 2 and its
+halves as 1 and 2: where a cut belongs is known exactly.  Sentences carry real
+offsets into a document text, so the tests can check that every cut keeps them.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import replace
+
+import pytest
+from test_align import MeaningEncoder
+
+from aligner.align import align_document
+from aligner.align.refine import ru_cut_positions, title_cut_positions, zh_cut_positions
+from aligner.config import AlignerSettings, RunConfig
+from aligner.model import Bead, Sentence
+
+SETTINGS = AlignerSettings()
+
+
+def document(texts: list[str], joiner: str) -> tuple[str, list[Sentence]]:
+    """A one-paragraph document text and its sentences, with exact offsets."""
+    text = joiner.join(texts)
+    sentences, start = [], 0
+    for sentence in texts:
+        start = text.index(sentence, start)
+        sentences.append(Sentence(sentence, start, start + len(sentence), 0))
+        start += len(sentence)
+    return text, sentences
+
+
+def check_cover(text: str, before: list[Sentence], after: tuple[Sentence, ...],
+                in_beads: list[int]) -> None:
+    """The new sentences are trimmed slices of the text that hold every character of the old
+    ones once, in order, and each is in exactly one bead."""
+    assert all(s.text == text[s.start : s.end] == s.text.strip() for s in after)
+    assert all(a.end <= b.start for a, b in itertools.pairwise(after))
+
+    def characters(sentences: Sequence[Sentence]) -> str:
+        return "".join(s.text.replace(" ", "") for s in sentences)
+
+    assert characters(after) == characters(before)
+    assert in_beads == list(range(len(after)))
+
+
+def ru_of(beads: list[Bead]) -> list[int]:
+    return [i for bead in beads for i in bead.ru]
+
+
+def zh_of(beads: list[Bead]) -> list[int]:
+    return [j for bead in beads for j in bead.zh]
+
+
+@pytest.fixture()
+def encoder() -> MeaningEncoder:
+    return MeaningEncoder()
+
+
+def test_a_chinese_sentence_glued_after_a_closing_quote_is_cut_into_two_one_to_one_beads(
+        encoder: MeaningEncoder) -> None:
+    _, ru = document(["Утро r1.", "Он сказал r2.", "Потом r3.", "Вечер r4."], " ")
+    zh_text, zh = document(["早上z1。", "他说“z2”z3。", "晚上z4。"], "")
+    new_ru, new_zh, beads = align_document(ru, zh, encoder, SETTINGS)
+    assert new_ru == tuple(ru)
+    assert [s.text for s in new_zh] == ["早上z1。", "他说“z2”", "z3。", "晚上z4。"]
+    assert (new_zh[1].start, new_zh[2].start) == (zh_text.index("他"), zh_text.index("z3"))
+    assert [(b.ru, b.zh) for b in beads] == [((i,), (i,)) for i in range(4)]
+    assert all(0.5 < b.score <= 1.0 for b in beads)
+    check_cover(zh_text, zh, new_zh, zh_of(beads))
+
+
+def test_a_russian_sentence_in_a_one_to_two_bead_is_cut_at_a_word_that_can_start_one(
+        encoder: MeaningEncoder) -> None:
+    ru_text, ru = document(["Утро r1.", "Днём r2 шёл Потом r3 стих.", "Вечер r4."], " ")
+    _, zh = document(["早上z1。", "中午z2下雨。", "后来z3停了。", "晚上z4。"], "")
+    new_ru, new_zh, beads = align_document(ru, zh, encoder, SETTINGS)
+    assert new_zh == tuple(zh)
+    assert [s.text for s in new_ru] == ["Утро r1.", "Днём r2 шёл", "Потом r3 стих.", "Вечер r4."]
+    assert new_ru[2].start == ru_text.index("Потом")
+    assert [(b.ru, b.zh) for b in beads] == [((i,), (i,)) for i in range(4)]
+    check_cover(ru_text, ru, new_ru, ru_of(beads))
+
+
+def test_a_title_glued_on_both_sides_in_the_first_bead_is_cut_on_both(
+        encoder: MeaningEncoder) -> None:
+    ru_text, ru = document(["Пожар r1 потушен Вчера r2 горел дом.", "Утром r3.", "Днём r4."], " ")
+    zh_text, zh = document(["火灾z1扑灭昨天z2。", "早上z3。", "中午z4。"], "")
+    new_ru, new_zh, beads = align_document(ru, zh, encoder, SETTINGS)
+    assert [s.text for s in new_ru[:2]] == ["Пожар r1 потушен", "Вчера r2 горел дом."]
+    assert "1" in new_zh[0].text and "2" in new_zh[1].text and len(new_zh) == 4
+    assert [(b.ru, b.zh) for b in beads] == [((i,), (i,)) for i in range(4)]
+    check_cover(ru_text, ru, new_ru, ru_of(beads))
+    check_cover(zh_text, zh, new_zh, zh_of(beads))
+
+
+def test_a_genuine_two_to_one_bead_without_a_good_cut_is_left_alone(
+        encoder: MeaningEncoder) -> None:
+    encoder._vectors[7] = encoder._vectors[70] + encoder._vectors[71]  # 7 means 70 and 71
+    _, ru = document(["Утро r1.", "Днём r70.", "И r71.", "Вечер r4."], " ")
+    _, zh = document(["早上z1。", "白天z7。", "晚上z4。"], "")
+    new_ru, new_zh, beads = align_document(ru, zh, encoder, SETTINGS)
+    assert (new_ru, new_zh) == (tuple(ru), tuple(zh))
+    assert [(b.ru, b.zh) for b in beads] == [((0,), (0,)), ((1, 2), (1,)), ((3,), (2,))]
+
+
+@pytest.mark.parametrize(("glued", "run"), [("甲z1《乙z2丙》z3来了。", "《乙z2丙》"),
+                                           ("甲z1z2AB丁z3。", "z1z2AB")])
+def test_a_cut_never_falls_inside_a_book_title_or_a_latin_and_digit_run(
+        encoder: MeaningEncoder, glued: str, run: str) -> None:
+    # By meaning the cut belongs right after z2, inside the run; it must go past the run.
+    _, ru = document(["Утро r9.", "Днём r1 r2.", "Потом r3.", "Вечер r4."], " ")
+    zh_text, zh = document(["早上z9。", glued, "晚上z4。"], "")
+    _, new_zh, beads = align_document(ru, zh, encoder, SETTINGS)
+    assert len(new_zh) == 4
+    cut = new_zh[2].start - zh[1].start
+    assert not glued.index(run) < cut < glued.index(run) + len(run)
+    check_cover(zh_text, zh, new_zh, zh_of(beads))
+
+
+def test_cut_positions_respect_the_writing_systems() -> None:
+    zh = "他读了《红楼梦》和ABC12后说：“好”，然后走了。"
+    inside = set(range(zh.index("《") + 1, zh.index("》") + 1))
+    latin = set(range(zh.index("A") + 1, zh.index("2") + 1))
+    after_opening_or_comma = {zh.index("“") + 1, zh.index("，") + 1}
+    before_marks = {i for i, c in enumerate(zh) if c in "》：”，。"}
+    positions = set(zh_cut_positions(zh))
+    assert positions and not positions & (inside | latin | after_opening_or_comma | before_marks)
+    # Not after a comma or a preposition, nor before a lower-case word; a title ends in a
+    # lower-case word.
+    ru = "Он сказал, Что делать в Москве Вчера «Спартак» забил 12 голов — Нет вот Это"
+    starts = ["Вчера", "«Спартак»", "12", "—", "Это"]
+    assert [ru[p:].split()[0] for p in ru_cut_positions(ru)] == starts
+    assert [ru[p:].split()[0] for p in title_cut_positions(ru)] == ["Это"]
+
+
+def test_refinement_off_leaves_sentences_and_beads_as_the_search_found_them(
+        encoder: MeaningEncoder) -> None:
+    _, ru = document(["Утро r1.", "Он сказал r2.", "Потом r3.", "Вечер r4."], " ")
+    _, zh = document(["早上z1。", "他说“z2”z3。", "晚上z4。"], "")
+    new_ru, new_zh, beads = align_document(ru, zh, encoder, replace(SETTINGS, refine=False))
+    assert (new_ru, new_zh) == (tuple(ru), tuple(zh))
+    assert [(b.ru, b.zh) for b in beads] == [((0,), (0,)), ((1, 2), (1,)), ((3,), (2,))]
+    assert not RunConfig(presplit=True).effective_aligner.refine
+    assert RunConfig().effective_aligner.refine
+
+
+def test_every_character_is_still_covered_once_in_a_messy_document(
+        encoder: MeaningEncoder) -> None:
+    ru_text, ru = document(["Новость r1 вышла Сегодня r2 тепло.", "Реклама r900.", "Днём r3.",
+                            "Он r4 Затем r5 ушёл.", "Вечер r6.", "Ночью r7.", "Утро r8."], " ")
+    zh_text, zh = document(["新闻z1今天z2暖和。", "中午z3。", "他z4。", "然后z5走了。",
+                            "晚上z6“z7”z8。", "补充z901。"], "")
+    new_ru, new_zh, beads = align_document(ru, zh, encoder, SETTINGS)
+    assert len(new_ru) + len(new_zh) > len(ru) + len(zh)
+    check_cover(ru_text, ru, new_ru, ru_of(beads))
+    check_cover(zh_text, zh, new_zh, zh_of(beads))
