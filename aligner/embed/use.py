@@ -12,7 +12,6 @@ import numpy as np
 
 from aligner.embed.base import Encoder
 
-
 MIN_MODEL_BATCH = 8
 
 
