@@ -17,7 +17,8 @@ from aligner.config import RunConfig
 from aligner.embed import ENCODERS, EncoderError
 from aligner.embed.cache import default_cache_dir
 from aligner.export import EXPORTERS, CsvExporter, ReportExporter, TmxExporter
-from aligner.model import CorpusResult
+from aligner.language import detect_script_variant
+from aligner.model import AlignedDocument, CorpusResult
 from aligner.pipeline import align_corpus_dir
 
 DEFAULT_CORPUS = Path("corpus")
@@ -81,12 +82,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def traditional_documents(documents: list[AlignedDocument]) -> list[AlignedDocument]:
+    """The documents whose Chinese is in traditional characters.
+
+    They are aligned as Chinese all the same; the summary names them because a
+    translator filling a mainland (zh-CN) translation memory needs to know.
+    """
+    return [d for d in documents if d.pair.zh is not None and detect_script_variant(
+        "".join(d.pair.zh.paragraph_text(p) for p in d.pair.zh.paragraphs)) == "traditional"]
+
+
 def summary(result: CorpusResult, encoder: str, seconds: float) -> str:
     """The few lines a user reads after a run."""
     documents = result.documents
     paired = [d for d in documents if d.pair.is_paired]
     unpaired = [d for d in documents if not d.pair.is_paired]
     types = Counter(bead.type for d in paired for bead in d.beads)
+    traditional = traditional_documents(documents)
     lines = [
         f"documents read:    {result.files_read} files",
         f"document pairs:    {len(paired)}"
@@ -100,6 +112,10 @@ def summary(result: CorpusResult, encoder: str, seconds: float) -> str:
         + "".join(f"\n  {d.pair.doc_id} ({'ru' if d.pair.ru else 'zh'}, "
                   f"{len(d.ru_sentences) + len(d.zh_sentences)} sentences, no partner)"
                   for d in unpaired),
+        f"traditional zh:    {len(traditional)}"
+        + (" (aligned as Chinese)" if traditional else "")
+        + "".join(f"\n  {d.pair.doc_id} ({d.pair.zh.file.rel})" for d in traditional
+                  if d.pair.zh is not None),
         f"skipped files:     {len(result.problems)}"
         + "".join(f"\n  {p.rel}: {p.reason}" for p in result.problems),
         f"encoder:           {encoder}",

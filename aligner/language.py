@@ -12,6 +12,8 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
+from collections import Counter
+from typing import Literal
 
 from aligner.model import Lang, Paragraph
 
@@ -21,6 +23,8 @@ _HAN = re.compile(
     r"\uf900-\ufaff\U00020000-\U0003134f]"
 )
 _CYRILLIC = re.compile(r"[\u0400-\u052f\u1c80-\u1c8f\u2de0-\u2dff\ua640-\ua69f]")
+_STRONG_RUN = re.compile(f"(?P<zh>{_HAN.pattern}+)|(?P<ru>{_CYRILLIC.pattern}+)")
+_STRONG = re.compile(f"{_HAN.pattern}|{_CYRILLIC.pattern}")
 # Punctuation that ends what stands before it, so at a script boundary it stays left.
 _TRAILING_CATEGORIES = {"Pe", "Pf", "Po"}
 # A run of the other script shorter than this, inside a paragraph, is a quotation.
@@ -62,14 +66,15 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _script_runs(text: str, start: int, end: int) -> list[tuple[int, int, Lang | None]]:
     """Cut ``text[start:end]`` into maximal single-script runs, trimmed of white space."""
-    strong = [(i, lang) for i in range(start, end) if (lang := script_of(text[i])) is not None]
+    # Runs of one script's characters, found by the regex engine: a line can be megabytes long.
+    strong = [(m.start(), m.end(), m.lastgroup) for m in _STRONG_RUN.finditer(text, start, end)]
     if not strong:
         return [(start, end, None)]
     runs: list[tuple[int, int, Lang | None]] = []
-    run_start, run_lang = start, strong[0][1]
-    for (prev_index, prev_lang), (index, lang) in itertools.pairwise(strong):
+    run_start, run_lang = start, strong[0][2]
+    for (_, prev_end, prev_lang), (next_start, _, lang) in itertools.pairwise(strong):
         if lang != prev_lang:
-            cut = _cut_point(text, prev_index + 1, index)
+            cut = _cut_point(text, prev_end, next_start)
             runs.append((run_start, cut, run_lang))
             run_start, run_lang = cut, lang
     runs.append((run_start, end, run_lang))
@@ -90,7 +95,7 @@ def _absorb_quotations(
     while index < len(merged) - 1:
         (start, _, before), (_, _, lang), (_, end, after) = merged[index - 1 : index + 2]
         run_start, run_end, _ = merged[index]
-        strong = sum(script_of(char) is not None for char in text[run_start:run_end])
+        strong = len(_STRONG.findall(text, run_start, run_end))
         if before == after != lang and strong < MIN_CUT_LETTERS:
             merged[index - 1 : index + 2] = [(start, end, before)]
             index = max(index - 1, 1)
@@ -124,3 +129,40 @@ def label_paragraphs(text: str) -> list[Paragraph]:
         current = lang or current
         paragraphs.append(Paragraph(index=index, start=start, end=end, lang=current))
     return paragraphs
+
+
+ScriptVariant = Literal["traditional", "simplified"]
+# The Unified Ideographs blocks (and extension A), where both national standards live.
+_IDEOGRAPH = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+
+
+def _encodes(char: str, encoding: str) -> bool:
+    try:
+        char.encode(encoding)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def detect_script_variant(text: str) -> ScriptVariant:
+    """Whether the Chinese in ``text`` is written in traditional or in simplified characters.
+
+    Both are aligned alike (the encoders read both), but a translation memory
+    for the mainland is no place for traditional sentences unnoticed, so the
+    run says which documents are traditional.  The two national character sets
+    decide, with no table to maintain: GB2312 is the simplified standard and
+    Big5 the traditional one, so a character only Big5 encodes is a traditional
+    form (們, 這, 國), one only GB2312 encodes is a simplified form (们, 这, 国),
+    and the many both encode (的, 人, 中) say nothing.  The majority of the
+    telling characters decides; a text with none counts as simplified.
+    """
+    traditional = simplified = 0
+    for char, count in Counter(text).items():
+        if not _IDEOGRAPH.match(char):
+            continue
+        in_big5, in_gb2312 = _encodes(char, "big5"), _encodes(char, "gb2312")
+        if in_big5 and not in_gb2312:
+            traditional += count
+        elif in_gb2312 and not in_big5:
+            simplified += count
+    return "traditional" if traditional > simplified else "simplified"

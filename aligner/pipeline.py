@@ -31,19 +31,26 @@ from aligner.model import (
     FileProblem,
 )
 from aligner.pairing import LabelledFile, pair_documents
-from aligner.read import ReadError, find_files, read_file
+from aligner.read import ReadError, read_file, walk_corpus
 from aligner.segment import Splitter, get_splitters
 from aligner.signature import make_signature
 
 
 def load_files(root: Path) -> tuple[list[LabelledFile], list[FileProblem], int]:
-    """Read and label every file under ``root``; unusable files become problems, not errors."""
+    """Read and label every file under ``root``; unusable entries become problems, not errors.
+
+    The walk itself reports what cannot be a file at all: broken or looping
+    links, folders that cannot be listed, pipes.
+    """
     labelled, problems = [], []
-    paths = list(find_files(root))
-    for path in paths:
-        rel = path.relative_to(root).as_posix()
+    entries = list(walk_corpus(root))
+    for entry in entries:
+        if isinstance(entry, FileProblem):
+            problems.append(entry)
+            continue
+        rel = entry.relative_to(root).as_posix()
         try:
-            source = read_file(path, root)
+            source = read_file(entry, root)
         except ReadError as error:
             problems.append(FileProblem(rel, str(error)))
             continue
@@ -52,7 +59,7 @@ def load_files(root: Path) -> tuple[list[LabelledFile], list[FileProblem], int]:
             problems.append(FileProblem(rel, "holds no Russian or Chinese text"))
             continue
         labelled.append(LabelledFile(source, tuple(paragraphs)))
-    return labelled, problems, len(paths)
+    return labelled, problems, len(entries)
 
 
 class RunParts(NamedTuple):
@@ -92,9 +99,9 @@ def align_one(pair: DocumentPair, parts: RunParts, config: RunConfig) -> Outcome
     """Align one pair, or say why it could not be: one bad document must not cost the others."""
     try:
         return align_pair(pair, parts.splitters, parts.encoder, config)
-    except (ValueError, RuntimeError, IndexError) as error:
+    except Exception as error:  # whatever it is, it is about this document only
         files = ", ".join(side.file.rel for side in (pair.ru, pair.zh) if side)
-        return FileProblem(files, f"alignment failed: {error}")
+        return FileProblem(files, f"alignment failed: {type(error).__name__}: {error}")
 
 
 def make_executor(config: RunConfig, parts: RunParts) -> Executor:

@@ -196,7 +196,7 @@ def test_get_splitters() -> None:
     presplit = get_splitters(presplit=True)
     assert isinstance(presplit["ru"], LineSplitter) and isinstance(presplit["zh"], LineSplitter)
     assert normal["zh"].signature == "zh-rules-v1"
-    assert normal["ru"].signature.startswith("ru-moses@sentence-splitter-")
+    assert normal["ru"].signature.startswith("ru-moses-v2@sentence-splitter-")
     assert presplit["ru"].signature == "lines"
 
 
