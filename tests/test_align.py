@@ -8,45 +8,17 @@ sum of its parts, as a real encoder roughly does.
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 import numpy as np
 import pytest
+from toy_encoder import DIM, MeaningEncoder
 
 from aligner.align import align_document
 from aligner.align.dp import Band, find_path, search
 from aligner.align.scoring import WindowSet, bead_shapes, make_sides
 from aligner.config import AlignerSettings
-from aligner.embed.base import Encoder
 from aligner.model import Bead, Sentence
-
-DIM = 64
-
-
-class MeaningEncoder(Encoder):
-    """Embeds a text as the normalised sum of the random vectors of the ids it mentions."""
-
-    name = "meanings"
-
-    def __init__(self) -> None:
-        super().__init__(batch_size=7)  # an odd batch size exercises the batching
-        self._vectors = np.random.default_rng(42).standard_normal((5000, DIM))
-
-    @property
-    def dimension(self) -> int:
-        return DIM
-
-    @property
-    def signature(self) -> str:
-        return "meanings"
-
-    def _encode_batch(self, texts: list[str]) -> np.ndarray:
-        rows = np.zeros((len(texts), DIM), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for meaning in re.findall(r"\d+", text):
-                rows[row] += self._vectors[int(meaning)]
-        return rows
 
 
 def sentences(texts: list[str], paragraphs: list[int] | None = None) -> list[Sentence]:

@@ -7,15 +7,15 @@ translation has cosine about 0.7 with its original rather than a too-easy 1.0.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pytest
+from toy_encoder import DIM, MeaningEncoder
 
 from aligner import matching
-from aligner.embed.base import Encoder, l2_normalise
+from aligner.embed.base import l2_normalise
 from aligner.matching import (
     MATCH_THRESHOLD,
     MatchResult,
@@ -26,34 +26,7 @@ from aligner.matching import (
 from aligner.model import Document, DocumentPair, Lang, Paragraph, SourceFile
 from aligner.segment import get_splitters
 
-DIM = 64
-NOISE = 5000  # noise vectors live after the meanings
 SPLITTERS = get_splitters(presplit=True)  # one line, one sentence: the texts below are exact
-
-
-class MeaningEncoder(Encoder):
-    """Embeds ``r7`` as meaning 7 and ``z7 n7`` as meaning 7 plus noise vector 7."""
-
-    name = "meanings"
-
-    def __init__(self) -> None:
-        super().__init__(batch_size=7)
-        self._vectors = np.random.default_rng(42).standard_normal((2 * NOISE, DIM))
-
-    @property
-    def dimension(self) -> int:
-        return DIM
-
-    @property
-    def signature(self) -> str:
-        return "meanings"
-
-    def _encode_batch(self, texts: list[str]) -> np.ndarray:
-        rows = np.zeros((len(texts), DIM), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for kind, meaning in re.findall(r"([rzn])(\d+)", text):
-                rows[row] += self._vectors[int(meaning) + (NOISE if kind == "n" else 0)]
-        return rows
 
 
 def single(doc_id: str, lang: Lang, meanings: Sequence[int]) -> DocumentPair:

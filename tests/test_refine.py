@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 import pytest
-from test_align import MeaningEncoder
+from toy_encoder import MeaningEncoder
 
 from aligner.align import align_document
 from aligner.align.refine import ru_cut_positions, title_cut_positions, zh_cut_positions
