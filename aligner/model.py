@@ -14,6 +14,7 @@ from typing import Literal
 
 Lang = Literal["ru", "zh"]
 LANGS: tuple[Lang, Lang] = ("ru", "zh")
+BeadStatus = Literal["auto", "edited", "confirmed"]
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,9 @@ class Bead:
     ru: tuple[int, ...]
     zh: tuple[int, ...]
     score: float | None
+    # "auto" as the aligner left it; "edited" or "confirmed" once a translator reviewed it,
+    # which is what lets a re-run keep the bead and --min-score never drop a confirmed one
+    status: BeadStatus = "auto"
 
     @property
     def type(self) -> str:
@@ -108,6 +112,24 @@ class AlignedDocument:
 
     def sentences(self, lang: Lang) -> tuple[Sentence, ...]:
         return self.ru_sentences if lang == "ru" else self.zh_sentences
+
+    def sentence_id(self, lang: Lang, index: int) -> str:
+        """``ru:120-184``: the sentence's language and offsets in its document's text.
+
+        Offsets, not row numbers, so that the id stays the same across runs for as long as
+        the text before and inside the sentence is unchanged; corrections are keyed by it.
+        """
+        sentence = self.sentences(lang)[index]
+        return f"{lang}:{sentence.start}-{sentence.end}"
+
+    def bead_id(self, bead: Bead) -> str:
+        """``DOC/ru:120-184``: the document and the bead's first sentence (Russian if any).
+
+        A sentence lies in exactly one bead, so this is unique within a run and survives
+        edits elsewhere in the document.
+        """
+        lang, ids = ("ru", bead.ru) if bead.ru else ("zh", bead.zh)
+        return f"{self.pair.doc_id}/{self.sentence_id(lang, ids[0])}"
 
 
 @dataclass(frozen=True)
