@@ -292,6 +292,7 @@ def bible_document(book: Book) -> Document:
 
 BOOKS = (
     Book("ruth", "Руфь", "路得记", "Ruth"),
+    Book("james", "Послание Иакова", "雅各书", "James"),
 )
 
 
