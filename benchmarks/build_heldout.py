@@ -22,6 +22,7 @@ import html
 import json
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -203,13 +204,38 @@ URANTIAPEDIA_COMMITS = {"ru": "ae2beee4a37b3a692c209680402c2a58dd45939a",
 
 
 @dataclass(frozen=True)
+class VerseShift:
+    """Where the Chinese numbering departs from the Russian (versification).
+
+    Chinese verses ``first_verse`` and on of ``zh_chapter`` are Russian verses
+    ``verse + delta`` of ``ru_chapter`` (up to the next shift of that chapter).
+    """
+
+    zh_chapter: int
+    first_verse: int
+    ru_chapter: int
+    delta: int
+
+
+@dataclass(frozen=True)
 class Book:
-    """A snapshot of one book: file stem and where it was read."""
+    """A snapshot of one book: file stem, names, and its versification differences."""
 
     stem: str
     ru_name: str
     zh_name: str
     urantiapedia_name: str
+    shifts: tuple[VerseShift, ...] = ()
+
+    def ru_key(self, chapter: int, verse: int) -> tuple[int, int]:
+        """The Russian (chapter, verse) of a Chinese one; headings (verse 0) keep theirs."""
+        if verse == 0:
+            return chapter, verse
+        matching = [s for s in self.shifts if s.zh_chapter == chapter and s.first_verse <= verse]
+        if not matching:
+            return chapter, verse
+        shift = max(matching, key=lambda s: s.first_verse)
+        return shift.ru_chapter, verse + shift.delta
 
 
 def read_verses(path: Path) -> dict[int, dict[int, str]]:
@@ -224,49 +250,72 @@ def read_verses(path: Path) -> dict[int, dict[int, str]]:
     return chapters
 
 
+Key = tuple[int, int]
+
+
+def monotone_beads(ru_keys: list[Key], zh_keys: list[Key]) -> list[Bead]:
+    """The finest beads that keep every shared key inside one bead, in document order.
+
+    Where the two numberings cross (Jonah's whale verse ends chapter 1 in Chinese
+    and opens chapter 2 in Russian, so it crosses the chapter heading), the units
+    in between form one bead: a gold bead cannot cross another.  A unit whose key
+    the other side lacks joins the bead before it.
+    """
+    ru_at = {key: i for i, key in enumerate(ru_keys)}
+    zh_at = {key: j for j, key in enumerate(zh_keys)}
+    beads: list[Bead] = []
+    i = j = 0
+    while i < len(ru_keys) or j < len(zh_keys):
+        lone_ru = i < len(ru_keys) and ru_keys[i] not in zh_at
+        lone_zh = j < len(zh_keys) and zh_keys[j] not in ru_at
+        if lone_ru or lone_zh or i == len(ru_keys):
+            ru_side, zh_side = ([i], []) if lone_ru else ([], [j])
+            i, j = (i + 1, j) if lone_ru else (i, j + 1)
+            if beads:
+                beads[-1] = (beads[-1][0] + ru_side, beads[-1][1] + zh_side)
+            else:
+                beads.append((ru_side, zh_side))
+            continue
+        ru_end, zh_end = i + 1, j
+        while True:
+            new_zh = max([zh_end] + [zh_at[k] + 1 for k in ru_keys[i:ru_end] if k in zh_at])
+            new_ru = max([ru_end] + [ru_at[k] + 1 for k in zh_keys[j:new_zh] if k in ru_at])
+            if (new_ru, new_zh) == (ru_end, zh_end):
+                break
+            ru_end, zh_end = new_ru, new_zh
+        beads.append((list(range(i, ru_end)), list(range(j, zh_end))))
+        i, j = ru_end, zh_end
+    return beads
+
+
+def chapters_as_paragraphs(chapters: dict[int, dict[int, str]],
+                           key: Callable[[int, int], Key]) -> tuple[list[Paragraph], list[Key]]:
+    """Per chapter a heading paragraph and a paragraph of its verses; and each unit's key."""
+    paragraphs: list[Paragraph] = []
+    keys: list[Key] = []
+    for chapter in sorted(chapters):
+        verses = chapters[chapter]
+        if 0 not in verses:
+            raise ValueError(f"chapter {chapter}: no heading (verse 0)")
+        paragraphs.append([verses[0]])
+        paragraphs.append([verses[v] for v in sorted(verses) if v])
+        keys.extend(key(chapter, v) for v in sorted(verses))
+    return paragraphs, keys
+
+
 def bible_document(book: Book) -> Document:
-    """Gold by verse number: verse n of a chapter against verse n of the same chapter.
+    """Gold by verse number, after mapping the Chinese numbering onto the Russian.
 
     Each chapter is one paragraph after its heading line (the source page's
-    title), as chapters are paragraphs in a printed book.  A verse number that
-    one side lacks joins the previous verse's bead (a translation that merges
-    two verses prints them under one number).
+    title), as chapters are paragraphs in a printed book.
     """
-    ru_chapters = read_verses(SOURCES / "bible" / f"{book.stem}.ru.tsv")
-    zh_chapters = read_verses(SOURCES / "bible" / f"{book.stem}.zh.tsv")
-    if sorted(ru_chapters) != sorted(zh_chapters):
-        raise ValueError(f"{book.stem}: chapters differ")
-    ru: list[Paragraph] = []
-    zh: list[Paragraph] = []
-    beads: list[tuple[list[int], list[int]]] = []
-    ru_count = zh_count = 0
-    for chapter in sorted(ru_chapters):
-        ru_verses, zh_verses = ru_chapters[chapter], zh_chapters[chapter]
-        numbers = sorted(set(ru_verses) | set(zh_verses))
-        if numbers[0] != 0 or 0 not in ru_verses or 0 not in zh_verses:
-            raise ValueError(f"{book.stem} {chapter}: no chapter heading on both sides")
-        ru.append([ru_verses[0]])
-        zh.append([zh_verses[0]])
-        beads.append(([ru_count], [zh_count]))
-        ru_count, zh_count = ru_count + 1, zh_count + 1
-        ru_paragraph: Paragraph = []
-        zh_paragraph: Paragraph = []
-        for number in numbers[1:]:
-            ru_side = [ru_count] if number in ru_verses else []
-            zh_side = [zh_count] if number in zh_verses else []
-            if number in ru_verses:
-                ru_paragraph.append(ru_verses[number])
-                ru_count += 1
-            if number in zh_verses:
-                zh_paragraph.append(zh_verses[number])
-                zh_count += 1
-            if ru_side and zh_side:
-                beads.append((ru_side, zh_side))
-            else:
-                last_ru, last_zh = beads[-1]
-                beads[-1] = (last_ru + ru_side, last_zh + zh_side)
-        ru.append(ru_paragraph)
-        zh.append(zh_paragraph)
+    ru, ru_keys = chapters_as_paragraphs(
+        read_verses(SOURCES / "bible" / f"{book.stem}.ru.tsv"), lambda c, v: (c, v))
+    zh, zh_keys = chapters_as_paragraphs(
+        read_verses(SOURCES / "bible" / f"{book.stem}.zh.tsv"), book.ru_key)
+    if len(set(zh_keys)) != len(zh_keys):
+        raise ValueError(f"{book.stem}: the verse shifts map two Chinese verses onto one")
+    beads = monotone_beads(ru_keys, zh_keys)
     meta = {
         "genre": "scripture (narrative, epistle)",
         "units": "verses (one verse = one unit, whatever its sentences), and one heading "
@@ -274,6 +323,9 @@ def bible_document(book: Book) -> Document:
         "raw_paragraphs": "per chapter: the heading line, then the chapter's verses as one "
                           "paragraph (no verse numbers)",
         "book": {"ru": book.ru_name, "zh": book.zh_name},
+        "versification": [
+            f"zh {s.zh_chapter}:{s.first_verse}ff = ru {s.ru_chapter}:{s.first_verse + s.delta}ff"
+            for s in book.shifts],
         "sources": {
             "ru": "Russian Synodal Bible (1876), as stored in GitHub JanHerca/urantiapedia "
                   f"output/wikijs/ru/Bible/{book.urantiapedia_name}/<chapter>.html",
@@ -293,6 +345,9 @@ def bible_document(book: Book) -> Document:
 BOOKS = (
     Book("ruth", "Руфь", "路得记", "Ruth"),
     Book("james", "Послание Иакова", "雅各书", "James"),
+    # The Union Version numbers Jonah as the English Bibles do (1:17 = Synodal 2:1).
+    Book("jonah", "Книга пророка Ионы", "约拿书", "Jonah",
+         (VerseShift(1, 17, 2, -16), VerseShift(2, 1, 2, 1))),
 )
 
 
