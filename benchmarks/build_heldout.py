@@ -324,8 +324,8 @@ def bible_document(book: Book) -> Document:
                           "paragraph (no verse numbers)",
         "book": {"ru": book.ru_name, "zh": book.zh_name},
         "versification": [
-            f"zh {s.zh_chapter}:{s.first_verse}ff = ru {s.ru_chapter}:{s.first_verse + s.delta}ff"
-            for s in book.shifts],
+            f"zh {s.zh_chapter}:{s.first_verse}ff = ru {s.ru_chapter}:{s.first_verse + s.delta}ff "
+            "(to the next shift)" for s in book.shifts],
         "sources": {
             "ru": "Russian Synodal Bible (1876), as stored in GitHub JanHerca/urantiapedia "
                   f"output/wikijs/ru/Bible/{book.urantiapedia_name}/<chapter>.html",
@@ -347,6 +347,10 @@ BOOKS = (
     Book("james", "Послание Иакова", "雅各书", "James"),
     # Chapters 1-6 only: the long document of the set (each chapter was copied by hand).
     Book("mark-1-6", "Евангелие от Марка, главы 1-6", "马可福音 1-6章", "Mark"),
+    # The Union Version follows the Greek text that has 1:16 and 1:17 the other way round
+    # (its 1:16 is the Synodal's 1:17, "из любви" = "出於爱心"), so the two form one 2-2 bead.
+    Book("philippians", "Послание к Филиппийцам", "腓立比书", "Philippians",
+         (VerseShift(1, 16, 1, 1), VerseShift(1, 17, 1, -1), VerseShift(1, 18, 1, 0))),
     # The Union Version numbers Jonah as the English Bibles do (1:17 = Synodal 2:1).
     Book("jonah", "Книга пророка Ионы", "约拿书", "Jonah",
          (VerseShift(1, 17, 2, -16), VerseShift(2, 1, 2, 1))),
