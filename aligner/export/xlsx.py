@@ -147,9 +147,6 @@ class XlsxExporter(Exporter):
     name = "xlsx"
     suffix = ".xlsx"
 
-    def __init__(self, low_score: float = 0.5) -> None:
-        self.low_score = low_score
-
     def render(self, result: CorpusResult) -> bytes:
         from openpyxl import Workbook
         from openpyxl.writer.excel import ExcelWriter
