@@ -26,6 +26,7 @@ import colorsys
 import io
 import os
 import re
+import shutil
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -52,6 +53,7 @@ _FORMULA_STARTS = ("=", "+", "-", "@")
 # Sentence ids in a cell may be separated by spaces, line breaks, commas or semicolons.
 _ID_SEPARATORS = re.compile(r"[\s,;]+")
 _MAX_LISTED_PROBLEMS = 30
+SCORE_FORMAT = "0.00"
 
 
 @dataclass(frozen=True)
@@ -130,17 +132,41 @@ def cell_text(text: str) -> str:
     return text
 
 
-def _text_cell(sheet: Any, text: str, style: dict[str, Any]) -> Any:
-    """A cell that holds ``text`` as a string, whatever it starts with."""
-    from openpyxl.cell import WriteOnlyCell
+class _Cells:
+    """Makes a sheet's styled write-only cells.
 
-    cell = WriteOnlyCell(sheet, text)
-    cell.data_type = "s"  # openpyxl takes "=…" for a formula; it is text
-    for key, value in style.items():
-        setattr(cell, key, value)
-    if text.startswith(_FORMULA_STARTS):
-        cell.quotePrefix = True
-    return cell
+    openpyxl hashes every style object each time one is assigned to a cell, which took two
+    thirds of the writing time; so each distinct style is set up once through openpyxl's
+    setters and its style array (``Cell._style``, the one private name used here) handed to
+    the cells that share it, through ``Cell``'s own ``style_array`` argument.
+    """
+
+    def __init__(self, sheet: Any) -> None:
+        self.sheet = sheet
+        self.styles: dict[tuple[object, ...], Any] = {}
+
+    def text(self, text: str, style: dict[str, Any]) -> Any:
+        """A cell that holds ``text`` as a string, whatever it starts with."""
+        cell = self._cell(text, style, quote=text.startswith(_FORMULA_STARTS))
+        cell.data_type = "s"  # openpyxl takes "=…" for a formula; it is text
+        return cell
+
+    def number(self, value: float | None, style: dict[str, Any]) -> Any:
+        return self._cell(value, style, quote=False)
+
+    def _cell(self, value: object, style: dict[str, Any], quote: bool) -> Any:
+        from openpyxl.cell.cell import Cell
+
+        key = (quote, *((name, id(setting)) for name, setting in style.items()))
+        known = self.styles.get(key)
+        cell = Cell(self.sheet, row=1, column=1, value=value, style_array=known)
+        if known is None:
+            for name, setting in style.items():
+                setattr(cell, name, setting)
+            # quote prefix: re-typing the cell in Excel or LibreOffice keeps it text
+            cell.quotePrefix = quote
+            self.styles[key] = cell._style
+        return cell
 
 
 class XlsxExporter(Exporter):
@@ -164,22 +190,24 @@ class XlsxExporter(Exporter):
             ExcelWriter(book, archive).write_data()
         return buffer.getvalue()
 
-    def _write_beads(self, sheet: Any, rows: Iterator[KeyedRow]) -> None:
+    @staticmethod
+    def _write_beads(sheet: Any, rows: Iterator[KeyedRow]) -> None:
         from openpyxl.styles import Alignment, Font, PatternFill
         from openpyxl.utils import get_column_letter
 
+        cells = _Cells(sheet)
         for number, column in enumerate(COLUMNS, 1):
             sheet.column_dimensions[get_column_letter(number)].width = column.width
         sheet.freeze_panes = "A2"
-        header = [_text_cell(sheet, column.name, {
-            "font": Font(bold=True, color="1F4E9E" if column.editable else "000000"),
-            "fill": PatternFill("solid", fgColor="ECEFF3")}) for column in COLUMNS]
-        sheet.append(header)
+        header_fill = PatternFill("solid", fgColor="ECEFF3")
+        fonts = {editable: Font(bold=True, color="1F4E9E" if editable else "000000")
+                 for editable in (True, False)}
+        sheet.append([cells.text(column.name, {"font": fonts[column.editable],
+                                               "fill": header_fill}) for column in COLUMNS])
         fills = {bucket: PatternFill("solid", fgColor=_fill_colour(bucket))
                  for bucket in range(BUCKETS)}
         null_fill = PatternFill("solid", fgColor="EEF1FA")
-        wrapped = Alignment(wrap_text=True, vertical="top")
-        top = Alignment(vertical="top")
+        alignments = {wrap: Alignment(wrap_text=wrap, vertical="top") for wrap in (True, False)}
         count = 0
         for keyed in rows:
             row = keyed.row
@@ -199,47 +227,36 @@ class XlsxExporter(Exporter):
                 if len(values[name]) > CELL_LIMIT:
                     raise ValueError(f"bead {keyed.bead_id}: its {name} do not fit in a "
                                      f"spreadsheet cell ({CELL_LIMIT} characters)")
-            cells = []
+            line = []
             for column in COLUMNS:
-                alignment = {"alignment": wrapped if column.wrap else top}
+                styled = {**style, "alignment": alignments[column.wrap]}
                 if column.name == "score":
-                    cells.append(self._score_cell(sheet, row.score, {**style, **alignment}))
+                    line.append(cells.number(None if row.score is None else round(row.score, 4),
+                                             {**styled, "number_format": SCORE_FORMAT}))
                 else:
-                    cells.append(_text_cell(sheet, values[column.name], {**style, **alignment}))
-            sheet.append(cells)
+                    line.append(cells.text(values[column.name], styled))
+            sheet.append(line)
             count += 1
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{count + 1}"
-
-    @staticmethod
-    def _score_cell(sheet: Any, score: float | None, style: dict[str, Any]) -> Any:
-        from openpyxl.cell import WriteOnlyCell
-
-        cell = WriteOnlyCell(sheet, None if score is None else round(score, 4))
-        cell.number_format = "0.00"
-        for key, value in style.items():
-            setattr(cell, key, value)
-        return cell
 
     @staticmethod
     def _write_help(sheet: Any, signature: str) -> None:
         from openpyxl.styles import Alignment, Font
 
+        cells = _Cells(sheet)
         sheet.column_dimensions["A"].width = 16
         sheet.column_dimensions["B"].width = 110
         wrapped = {"alignment": Alignment(wrap_text=True, vertical="top")}
         bold = {"font": Font(bold=True), **wrapped}
-        sheet.append([_text_cell(sheet, "column", bold), _text_cell(sheet, "meaning", bold)])
+        sheet.append([cells.text("column", bold), cells.text("meaning", bold)])
         for column in COLUMNS:
-            sheet.append([_text_cell(sheet, column.name, wrapped),
-                          _text_cell(sheet, column.meaning, wrapped)])
+            sheet.append([cells.text(column.name, wrapped), cells.text(column.meaning, wrapped)])
         sheet.append([])
-        sheet.append([_text_cell(sheet, "How to edit", bold)])
+        sheet.append([cells.text("How to edit", bold)])
         for number, rule in enumerate(HOW_TO_EDIT, 1):
-            sheet.append([_text_cell(sheet, str(number), wrapped),
-                          _text_cell(sheet, rule, wrapped)])
+            sheet.append([cells.text(str(number), wrapped), cells.text(rule, wrapped)])
         sheet.append([])
-        sheet.append([_text_cell(sheet, "signature", bold),
-                      _text_cell(sheet, xml_safe(signature), wrapped)])
+        sheet.append([cells.text("signature", bold), cells.text(xml_safe(signature), wrapped)])
 
 
 class _FixedTimeZip(zipfile.ZipFile):
@@ -249,19 +266,24 @@ class _FixedTimeZip(zipfile.ZipFile):
     ``write(file, name)``, which would date them with the clock and the temporary file.
     """
 
+    def _info(self, name: str) -> zipfile.ZipInfo:
+        info = zipfile.ZipInfo(name, ZIP_TIMESTAMP)
+        info.compress_type = self.compression
+        info.external_attr = 0o644 << 16
+        return info
+
     def writestr(self, zinfo_or_arcname: str | zipfile.ZipInfo, data: bytes | str,
                  compress_type: int | None = None, compresslevel: int | None = None) -> None:
         if not isinstance(zinfo_or_arcname, zipfile.ZipInfo):
-            zinfo_or_arcname = zipfile.ZipInfo(zinfo_or_arcname, ZIP_TIMESTAMP)
-            zinfo_or_arcname.compress_type = self.compression
-            zinfo_or_arcname.external_attr = 0o644 << 16
+            zinfo_or_arcname = self._info(zinfo_or_arcname)
         super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
 
     def write(self, filename: str | os.PathLike[str], arcname: str | None = None,
               compress_type: int | None = None, compresslevel: int | None = None) -> None:
-        with open(filename, "rb") as stream:
-            self.writestr(arcname or os.fspath(filename), stream.read(), compress_type,
-                          compresslevel)
+        """Copy the file in as a stream: a large corpus's worksheet need not fit in memory."""
+        info = self._info(arcname or os.fspath(filename))
+        with open(filename, "rb") as source, self.open(info, "w", force_zip64=True) as target:
+            shutil.copyfileobj(source, target)
 
 
 # --- reading back ---
