@@ -34,7 +34,7 @@ from datetime import datetime
 from itertools import pairwise
 from typing import Any, cast
 
-from aligner.export.base import Exporter, KeyedRow, keyed_rows
+from aligner.export.base import JOINERS, Exporter, KeyedRow, keyed_rows
 from aligner.export.report import BUCKETS, bucket_hue, score_bucket
 from aligner.export.tmx import xml_safe
 from aligner.model import LANGS, AlignedDocument, Bead, BeadStatus, CorpusResult, Lang
@@ -443,8 +443,8 @@ class _Checker:
         original = self.originals[row.doc].get(ids)
         if original is not None:
             for lang, cell in (("ru", row.ru_text), ("zh", row.zh_text)):
-                written = " ".join if lang == "ru" else "".join
-                text = written(document.sentences(lang)[i].text for i in ids[LANGS.index(lang)])
+                text = JOINERS[lang].join(document.sentences(lang)[i].text
+                                          for i in ids[LANGS.index(lang)])
                 if not _same_text(cell, text):
                     self.problems.append(
                         f"row {row.number}: the {'Russian' if lang == 'ru' else 'Chinese'} "
