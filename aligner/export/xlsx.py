@@ -10,6 +10,8 @@ sheet into beads again.  The ids, never the text or the row numbers, are the
 key, as rows move when a translator inserts or deletes some; the exact rules
 are on the workbook's second sheet (``HOW_TO_EDIT``), and the reader enforces
 them, naming the rows of every problem, so that nothing is lost or doubled.
+Writer and reader share this file (unlike tmx.py and tmx_reader.py) because the
+columns and the editing rules are one contract, read by both sides.
 
 Text is always written as text: a sentence starting with ``=`` would otherwise
 be a formula (openpyxl's rule), and one starting with ``= + - @`` gets the
