@@ -69,7 +69,7 @@ def decode_page(data: bytes) -> tuple[str, str]:
             label = (declared[1] or declared[2]).decode("ascii").lower()
             label = _SUPERSETS.get(label, label)
             try:
-                return data.decode(label), codecs.lookup(label).name
+                return data.decode(label), codecs.lookup(label).name.replace("-", "_")
             except (LookupError, UnicodeDecodeError):
                 pass  # a wrong or unknown declaration: the bytes decide, as for plain text
     return decode(data)

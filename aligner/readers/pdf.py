@@ -33,7 +33,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from pdfminer.high_level import extract_pages
-from pdfminer.layout import LAParams, LTAnno, LTChar, LTPage, LTTextContainer, LTTextLine
+from pdfminer.layout import LTChar, LTContainer, LTPage
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfminer.psexceptions import PSException
@@ -56,8 +56,12 @@ _WORD_HEAD = re.compile(r"^(\w+)")
 _MARGIN_SHARE = 0.12
 # A running header is on at least this share of the pages (and on two at least).
 _RUNNING_SHARE = 0.5
-_LAYOUT = LAParams(line_margin=0.5, char_margin=2.0, word_margin=0.1, boxes_flow=0.5,
-                   all_texts=True)
+# Glyph gaps, in units of the font size: wider than a word space, narrower than a gutter.
+_WORD_GAP = 0.2
+_COLUMN_GAP = 2.0
+_SAME_PLACE = 0.1
+# Glyphs whose vertical centres are this close (in glyph heights) stand on one line.
+_ROW_TOLERANCE = 0.5
 
 
 @dataclass(frozen=True)
@@ -79,41 +83,77 @@ def _is_cjk(char: str) -> bool:
     return script_of(char) == "zh" or bool(_CJK_PUNCTUATION.match(char))
 
 
-def _line_text(line: LTTextLine) -> str:
-    """The line's characters, without the spaces layout analysis put beside a Han character."""
-    items = [item for item in line if isinstance(item, LTChar | LTAnno)]
-    chars: list[str] = []
-    for index, item in enumerate(items):
-        text = item.get_text()
-        if isinstance(item, LTAnno):
-            if text == "\n":
-                continue
-            before = chars[-1][-1:] if chars else ""
-            after = next((i.get_text()[:1] for i in items[index + 1:] if isinstance(i, LTChar)),
-                         "")
-            if before and after and (_is_cjk(before) or _is_cjk(after)) and (
-                    _is_cjk(before) or _LATIN_OR_DIGIT.match(before)) and (
-                    _is_cjk(after) or _LATIN_OR_DIGIT.match(after)):
-                continue
-        chars.append(text)
-    return "".join(chars).strip()
+def _glyphs(element: object) -> Iterator[LTChar]:
+    for child in element:  # type: ignore[attr-defined]
+        if isinstance(child, LTChar):
+            yield child
+        elif isinstance(child, LTContainer):
+            yield from _glyphs(child)
 
 
-def _page_lines(page: LTPage, number: int) -> Iterator[_Line]:
-    def containers(element: object) -> Iterator[LTTextContainer]:
-        for child in element:  # type: ignore[attr-defined]
-            if isinstance(child, LTTextLine):
-                yield child
-            elif isinstance(child, LTTextContainer) or hasattr(child, "__iter__"):
-                yield from containers(child)
+def _layout_space(before: str, after: str) -> bool:
+    """Whether a gap between two glyphs is a space of the text, not of the layout.
 
-    for line in containers(page):
-        text = _line_text(line)
-        if not text:
+    Beside a Han character, a gap before a digit, a Latin letter or another Han
+    character is typesetting (``2 月 4 日``); Chinese puts no spaces there.
+    """
+    if _is_cjk(before) or _is_cjk(after):
+        return not ((_is_cjk(before) or _LATIN_OR_DIGIT.match(before))
+                    and (_is_cjk(after) or _LATIN_OR_DIGIT.match(after)))
+    return True
+
+
+def _segment_line(glyphs: list[LTChar], page: int, page_top: float) -> _Line | None:
+    parts: list[str] = []
+    for previous, glyph in itertools.pairwise([None, *glyphs]):
+        text = glyph.get_text()
+        if previous is not None:
+            before = previous.get_text()
+            gap = glyph.x0 - previous.x1
+            if (not before.isspace() and not text.isspace() and gap > _WORD_GAP * glyph.size
+                    and _layout_space(before[-1:], text[:1])):
+                parts.append(" ")
+        parts.append(text)
+    text = "".join(parts).strip()
+    if not text:
+        return None
+    visible = [g for g in glyphs if not g.get_text().isspace()]
+    return _Line(page, text, visible[0].x0, visible[-1].x1,
+                 page_top - max(g.y1 for g in visible), page_top - min(g.y0 for g in visible),
+                 statistics.fmean(g.width for g in visible))
+
+
+def _page_lines(page: LTPage, number: int) -> list[_Line]:
+    """The page's lines, top to bottom, built from its glyphs.
+
+    From the glyphs, not from pdfminer's lines: those come in the order the PDF
+    draws them, and office suites draw a Chinese line's quotation marks (set in
+    a Latin font) after the ideographs, as lines of their own.
+    """
+    glyphs = sorted((g for g in _glyphs(page) if g.get_text()),
+                    key=lambda g: -(g.y0 + g.y1) / 2)
+    rows: list[list[LTChar]] = []
+    centre = height = 0.0
+    for glyph in glyphs:
+        glyph_centre = (glyph.y0 + glyph.y1) / 2
+        if rows and abs(centre - glyph_centre) < _ROW_TOLERANCE * min(height, glyph.height or 1):
+            rows[-1].append(glyph)
             continue
-        glyphs = [c for c in line if isinstance(c, LTChar)]
-        width = statistics.fmean(c.width for c in glyphs) if glyphs else line.height / 2
-        yield _Line(number, text, line.x0, line.x1, page.y1 - line.y1, page.y1 - line.y0, width)
+        rows.append([glyph])
+        centre, height = glyph_centre, glyph.height or 1.0
+    lines = []
+    for row in rows:
+        row.sort(key=lambda g: g.x0)
+        segment = [row[0]]
+        for previous, glyph in itertools.pairwise(row):
+            if glyph.x0 - previous.x1 > _COLUMN_GAP * glyph.size:
+                lines.append(_segment_line(segment, number, page.y1))
+                segment = []
+            if not (segment and glyph.get_text() == segment[-1].get_text()
+                    and abs(glyph.x0 - segment[-1].x0) < _SAME_PLACE * glyph.size):
+                segment.append(glyph)  # (a glyph drawn twice over itself is a fake bold)
+        lines.append(_segment_line(segment, number, page.y1))
+    return [line for line in lines if line is not None]
 
 
 def _running_lines(pages: list[list[_Line]], heights: list[float]) -> set[tuple[int, int]]:
@@ -138,8 +178,9 @@ def _ends_paragraph(line: _Line, following: _Line, usual_gap: float, column_righ
             return True  # a new column, or space between paragraphs
     if following.x0 > column_left + 1.5 * following.char_width:
         return True  # an indented first line
-    first_word = _WORD_HEAD.match(following.text)
-    head = 1 if _is_cjk(following.text[0]) else len(first_word[1]) if first_word else 1
+    # What the layout would have had to fit on the line: a space and the next line's first
+    # word (up to its first space: punctuation clings to it), or one ideograph.
+    head = 1 if _is_cjk(following.text[0]) else len(following.text.split(" ", 1)[0])
     return line.x1 + (head + 1) * following.char_width < column_right
 
 
@@ -158,17 +199,18 @@ def _join(left: str, right: str, words: set[str]) -> str:
 
 
 def _paragraphs(lines: list[_Line]) -> Iterator[Block]:
+    if not lines:
+        return
     gaps = [b.top - a.bottom for a, b in itertools.pairwise(lines)
             if a.page == b.page and 0 <= b.top - a.bottom < a.height]
     usual_gap = statistics.median(gaps) if gaps else 0.0
-    right = {page: max(line.x1 for line in lines if line.page == page)
-             for page in {line.page for line in lines}}
-    left = {page: min(line.x0 for line in lines if line.page == page) for page in right}
+    # One column per document: its edges are where the text reaches on any page.
+    right = max(line.x1 for line in lines)
+    left = min(line.x0 for line in lines)
     words = {match.lower() for line in lines for match in re.findall(r"\w+-\w+", line.text)}
     current: list[_Line] = []
     for line in lines:
-        if current and _ends_paragraph(current[-1], line, usual_gap, right[current[-1].page],
-                                       left[line.page]):
+        if current and _ends_paragraph(current[-1], line, usual_gap, right, left):
             yield _block(current, words)
             current = []
         current.append(line)
@@ -198,8 +240,8 @@ class PdfReader(DocumentReader):
         pages: list[list[_Line]] = []
         heights: list[float] = []
         try:
-            for number, page in enumerate(extract_pages(io.BytesIO(data), laparams=_LAYOUT), 1):
-                pages.append(list(_page_lines(page, number)))
+            for number, page in enumerate(extract_pages(io.BytesIO(data), laparams=None), 1):
+                pages.append(_page_lines(page, number))
                 heights.append(page.height)
         except PDFPasswordIncorrect:
             raise ReadError("is password-protected: save it without a password "
