@@ -50,10 +50,19 @@ _PAGE_NUMBER = re.compile(rf"^{_MARKS}(?:стр\.?|страница|с\.|page|p\
                           rf"(?:(?:из|of|/)\s*\d+)?{_MARKS}页?{_MARKS}$", re.IGNORECASE)
 _DIGITS = re.compile(r"\d+")
 _HYPHENS = ("-", "\u2010", "\u00ad")
+_HYPHENATED_PREFIXES = frozenset({"по", "кое", "кой", "из", "во", "в"})
+_HYPHENATED_SUFFIXES = frozenset({"то", "либо", "нибудь", "таки", "ка"})
+_COMPOUND_STEMS = ("ско", "цко", "ово", "ево", "енно", "онно", "ально", "ично", "ьно")
 _WORD_TAIL = re.compile(r"(\w+)[-\u2010\u00ad]$")
 _WORD_HEAD = re.compile(r"^(\w+)")
 # Lines in the outer share of a page may be running headers or footers.
 _MARGIN_SHARE = 0.12
+# How many glyph widths a short line must have to spare beyond the next word to end a paragraph.
+_FIT_MARGIN = 3
+# The lines at each end of a page that may be a header or footer, and how close (in points)
+# their heights must be on two pages to be the same line.
+_OUTERMOST = 2
+_SAME_HEIGHT = 4.0
 # A running header is on at least this share of the pages (and on two at least).
 _RUNNING_SHARE = 0.5
 # Glyph gaps, in units of the font size: wider than a word space, narrower than a gutter.
@@ -157,13 +166,21 @@ def _page_lines(page: LTPage, number: int) -> list[_Line]:
 
 
 def _running_lines(pages: list[list[_Line]], heights: list[float]) -> set[tuple[int, int]]:
-    """(page, index) of the headers, footers and page numbers to drop."""
-    margin: list[tuple[int, int, str]] = []
+    """(page, index) of the headers, footers and page numbers to drop.
+
+    Only a page's outermost lines, in its top or bottom margin, can be one.  A line
+    is a running header when the same text (numbers aside) stands at the same
+    height on most pages; a page number is one on its own.
+    """
+    margin: list[tuple[int, int, tuple[str, int]]] = []
     for page_index, (lines, height) in enumerate(zip(pages, heights, strict=True)):
-        for line_index, line in enumerate(lines):
+        by_height = sorted(range(len(lines)), key=lambda i: lines[i].top)
+        for line_index in {*by_height[:_OUTERMOST], *by_height[-_OUTERMOST:]}:
+            line = lines[line_index]
             if line.bottom < height * _MARGIN_SHARE or line.top > height * (1 - _MARGIN_SHARE):
-                margin.append((page_index, line_index, _DIGITS.sub("#", line.text)))
-    repeated = Counter(key for _, _, key in {(p, 0, key) for p, _, key in margin})
+                key = (_DIGITS.sub("#", line.text), round(line.top / _SAME_HEIGHT))
+                margin.append((page_index, line_index, key))
+    repeated = Counter(key for _, key in {(page, key) for page, _, key in margin})
     needed = max(2, _RUNNING_SHARE * len(pages))
     return {(p, i) for p, i, key in margin
             if repeated[key] >= needed or _PAGE_NUMBER.match(pages[p][i].text)}
@@ -179,18 +196,34 @@ def _ends_paragraph(line: _Line, following: _Line, usual_gap: float, column_righ
     if following.x0 > column_left + 1.5 * following.char_width:
         return True  # an indented first line
     # What the layout would have had to fit on the line: a space and the next line's first
-    # word (up to its first space: punctuation clings to it), or one ideograph.
+    # word (up to its first space: punctuation clings to it), or one ideograph; with a margin,
+    # since a word's width is estimated from the line's mean glyph width.
     head = 1 if _is_cjk(following.text[0]) else len(following.text.split(" ", 1)[0])
-    return line.x1 + (head + 1) * following.char_width < column_right
+    return line.x1 + (head + 1 + _FIT_MARGIN) * following.char_width < column_right
+
+
+def _keeps_hyphen(tail: str, head: str, words: set[str]) -> bool:
+    """Whether ``tail-`` + ``head`` at a line end is a hyphenated word, not a word hyphenated.
+
+    The document decides where it can: the word written elsewhere with its hyphen, or
+    without.  Otherwise particles (``по-``, ``-то``, ``-либо``) and the first halves of
+    compound adjectives (``торгово-``, ``военно-``, ``социально-``) keep theirs.
+    """
+    tail, head = tail.lower(), head.lower()
+    if f"{tail}-{head}" in words:
+        return True
+    if tail + head in words:
+        return False
+    return (tail in _HYPHENATED_PREFIXES or head in _HYPHENATED_SUFFIXES
+            or (len(tail) >= 6 and tail.endswith(_COMPOUND_STEMS)))
 
 
 def _join(left: str, right: str, words: set[str]) -> str:
     """Two lines of one paragraph as one: hyphens and spaces as the author wrote them."""
     if left.endswith(_HYPHENS) and right[:1].islower():
         tail, head = _WORD_TAIL.search(left), _WORD_HEAD.match(right)
-        if left.endswith("\u00ad"):
-            return left[:-1] + right
-        if tail and head and f"{tail[1]}-{head[1]}".lower() not in words:
+        if left.endswith("\u00ad") or not (tail and head and _keeps_hyphen(tail[1], head[1],
+                                                                             words)):
             return left[:-1] + right
         return left + right
     if _is_cjk(left[-1]) or _is_cjk(right[0]):
@@ -207,7 +240,7 @@ def _paragraphs(lines: list[_Line]) -> Iterator[Block]:
     # One column per document: its edges are where the text reaches on any page.
     right = max(line.x1 for line in lines)
     left = min(line.x0 for line in lines)
-    words = {match.lower() for line in lines for match in re.findall(r"\w+-\w+", line.text)}
+    words = {match.lower() for line in lines for match in re.findall(r"\w+(?:-\w+)?", line.text)}
     current: list[_Line] = []
     for line in lines:
         if current and _ends_paragraph(current[-1], line, usual_gap, right, left):
