@@ -12,9 +12,10 @@ from pathlib import Path
 
 import docx
 import pytest
-from docx.oxml import parse_xml
 from documents import article_paragraphs, pandoc, soffice
+from docx.oxml import parse_xml
 
+from aligner.model import SourceFile
 from aligner.pipeline import load_files
 from aligner.readers import READERS, ReadError, ReadOptions, read_file, reader_for
 from aligner.readers.base import PARAGRAPH_SEPARATOR
@@ -23,13 +24,13 @@ from aligner.readers.pdf import _join, _layout_space
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
 
-def _read(tmp_path: Path, name: str, data: bytes | str, **options: bool):
+def _read(tmp_path: Path, name: str, data: bytes | str, **options: bool) -> SourceFile:
     path = tmp_path / name
     path.write_bytes(data.encode() if isinstance(data, str) else data)
     return read_file(path, tmp_path, ReadOptions(**options))
 
 
-def _blocks(source) -> list[tuple[str, str]]:  # noqa: ANN001 - a SourceFile
+def _blocks(source: SourceFile) -> list[tuple[str, str]]:
     """(paragraph, locator) pairs, after checking each locator points at its paragraph."""
     paragraphs = source.text.removesuffix("\n").split(PARAGRAPH_SEPARATOR)
     offsets = [0]
@@ -66,7 +67,7 @@ def test_content_confirms_the_extension(tmp_path: Path) -> None:
         "is a DOCX document, not an ODT document: rename it .docx to have it read as one")
     assert "rename it .docx" in _refused(tmp_path, "a.txt", buffer.getvalue())
     assert "rename it .pdf" in _refused(tmp_path, "a.txt", b"%PDF-1.7\n%\xe2\xe3\n")
-    page = b"<!DOCTYPE html><html><body><p>\xd0\xa2\xd0\xb5\xd0\xba\xd1\x81\xd1\x82</p></body></html>"
+    page = "<!DOCTYPE html><html><body><p>Текст</p></body></html>".encode()
     assert "rename it .html" in _refused(tmp_path, "a.md", page)
 
 
@@ -193,14 +194,21 @@ ODT_CONTENT = """<?xml version="1.0" encoding="UTF-8"?>
 <text:table-of-content><text:index-body><text:p>Заголовок 1</text:p></text:index-body>
 </text:table-of-content>
 <text:h text:outline-level="1">Заголовок</text:h>
-<text:p>Было<text:change text:change-id="c1"/> <text:change-start text:change-id="c2"/>вставлено<text:change-end text:change-id="c2"/>,<text:s text:c="2"/>три пробела.</text:p>
-<text:p>Страница <text:page-number>4</text:page-number><text:hidden-text text:string-value="скрыто"/></text:p>
-<text:list><text:list-item><text:p>Пункт списка<text:note text:note-class="footnote"><text:note-citation>1</text:note-citation><text:note-body><text:p>Сноска.</text:p></text:note-body></text:note></text:p></text:list-item></text:list>
+<text:p>Было<text:change text:change-id="c1"/> <text:change-start
+ text:change-id="c2"/>вставлено<text:change-end text:change-id="c2"/>,<text:s
+ text:c="2"/>три   пробела.</text:p>
+<text:p>Страница <text:page-number>4</text:page-number><text:hidden-text
+ text:string-value="скрыто"/></text:p>
+<text:list><text:list-item><text:p>Пункт списка<text:note text:note-class="footnote"
+ ><text:note-citation>1</text:note-citation><text:note-body><text:p>Сноска.</text:p
+ ></text:note-body></text:note></text:p></text:list-item></text:list>
 <table:table><table:table-row><table:table-cell><text:p>Ячейка</text:p></table:table-cell>
 <table:covered-table-cell/></table:table-row></table:table>
-<text:p>Якорь<draw:frame><draw:text-box><text:p>Во врезке</text:p></draw:text-box></draw:frame></text:p>
+<text:p>Якорь<draw:frame><draw:text-box><text:p>Во врезке</text:p></draw:text-box
+ ></draw:frame></text:p>
 <text:p text:is-hidden="true">Скрытый абзац</text:p>
-<text:p>Конец<text:note text:note-class="endnote"><text:note-citation>i</text:note-citation><text:note-body><text:p>Концевая сноска.</text:p></text:note-body></text:note></text:p>
+<text:p>Конец<text:note text:note-class="endnote"><text:note-citation>i</text:note-citation
+ ><text:note-body><text:p>Концевая сноска.</text:p></text:note-body></text:note></text:p>
 </office:text></office:body></office:document-content>
 """
 
@@ -211,7 +219,8 @@ def _odt(content: str, manifest_extra: str = "") -> bytes:
         archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
         archive.writestr("content.xml", content)
         archive.writestr("META-INF/manifest.xml", (
-            '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+            '<manifest:manifest '
+            'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
             f'<manifest:file-entry manifest:full-path="content.xml">{manifest_extra}'
             "</manifest:file-entry></manifest:manifest>"))
     return buffer.getvalue()
@@ -256,7 +265,8 @@ PAGE = """<!DOCTYPE html><html><head><title>Заголовок окна</title>
 def test_html_structure(tmp_path: Path) -> None:
     source = _read(tmp_path, "a.html", PAGE)
     assert _blocks(source) == [
-        ("Заголовок «статьи»", "p 1"), ("Первый абзац, с\u00a0неразрывным пробелом & сущностью.", "p 2"),
+        ("Заголовок «статьи»", "p 1"),
+        ("Первый абзац, с\u00a0неразрывным пробелом & сущностью.", "p 2"),
         ("Строка один", "p 3"), ("Строка два", "p 4"), ("普京说。", "p 5"),
         ("Пункт", "p 6"), ("Второй пункт", "p 7"),
         ("А", "table 1 row 1"), ("Б", "table 1 row 1"), ("В", "table 1 row 2"),
@@ -272,7 +282,7 @@ def test_html_structure(tmp_path: Path) -> None:
 ])
 def test_html_declared_charset_is_honoured(tmp_path: Path, head: str, encoding: str,
                                            python_name: str) -> None:
-    text = "Путин и Си Цзиньпин провели переговоры." if "gb" not in encoding else "普京与习近平会谈。"
+    text = "普京与习近平会谈。" if "gb" in encoding else "Путин и Си Цзиньпин провели переговоры."
     page = f"<html><head>{head}</head><body><p>{text}</p></body></html>".encode(encoding)
     source = _read(tmp_path, "a.htm", page)
     assert _blocks(source) == [(text, "p 1")] and source.encoding == python_name
@@ -288,7 +298,8 @@ def test_main_text_keeps_the_article(tmp_path: Path) -> None:
     page = ("<html><body><div class='menu'><p>Раздел новостей и прочие ссылки сайта</p></div>"
             "<div class='story'><p>" + "Первое предложение статьи, довольно длинное. " * 3
             + "</p><p>" + "Второй абзац статьи тоже длинный и подробный. " * 3 + "</p></div>"
-            "<div class='related'><p>Читайте также другую новость про погоду</p></div></body></html>")
+            "<div class='related'><p>Читайте также другую новость про погоду</p></div>"
+            "</body></html>")
     everything = [text for text, _ in _blocks(_read(tmp_path, "a.html", page))]
     main = [text for text, _ in _blocks(_read(tmp_path, "a.html", page, main_text=True))]
     assert len(everything) == 4
@@ -332,7 +343,8 @@ def test_epub_chapters_in_spine_order(tmp_path: Path, book: bytes) -> None:
 ENCRYPTION = ('<encryption xmlns="urn:oasis:names:tc:opendocument:xmlns:container" '
               'xmlns:enc="http://www.w3.org/2001/04/xmlenc#"><enc:EncryptedData>'
               '<enc:EncryptionMethod Algorithm="{algorithm}"/><enc:CipherData>'
-              '<enc:CipherReference URI="{uri}"/></enc:CipherData></enc:EncryptedData></encryption>')
+              '<enc:CipherReference URI="{uri}"/></enc:CipherData></enc:EncryptedData>'
+              '</encryption>')
 
 
 def test_epub_with_drm_is_refused_but_font_obfuscation_is_not(tmp_path: Path,
@@ -405,7 +417,8 @@ FLAT_ODT = """<?xml version="1.0" encoding="UTF-8"?>
 </style:page-layout></office:automatic-styles>
 <office:master-styles><style:master-page style:name="Standard" style:page-layout-name="pm1">
  <style:header><text:p>Вестник Москвы — ежедневная газета</text:p></style:header>
- <style:footer><text:p>Страница <text:page-number text:select-page="current">1</text:page-number></text:p></style:footer>
+ <style:footer><text:p>Страница <text:page-number
+   text:select-page="current">1</text:page-number></text:p></style:footer>
 </style:master-page></office:master-styles>
 <office:body><office:text>{paragraphs}</office:text></office:body></office:document>
 """

@@ -12,6 +12,7 @@ computes (page numbers, dates, a table of contents) and hidden text are left out
 
 from __future__ import annotations
 
+import re
 import zipfile
 from dataclasses import dataclass, field
 
@@ -26,6 +27,7 @@ _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 _DRAW = "{urn:oasis:names:tc:opendocument:xmlns:drawing:1.0}"
 _MANIFEST = "{urn:oasis:names:tc:opendocument:xmlns:manifest:1.0}"
 _PARAGRAPHS = (f"{_TEXT}p", f"{_TEXT}h")
+_XML_SPACE = re.compile(r"[ \t\r\n]+")
 # Inside a paragraph: computed fields, hidden text, notes and frames (read elsewhere), comments.
 _NOT_TEXT = frozenset({
     *(f"{_TEXT}{tag}" for tag in (
@@ -44,10 +46,11 @@ _SKIPPED_BLOCKS = frozenset(f"{_TEXT}{tag}" for tag in (
 
 
 def _paragraph_text(paragraph: etree._Element) -> str:
+    """The paragraph's text; ODF collapses white space in the XML, ``text:s`` is a real space."""
     parts: list[str] = []
 
     def read(element: etree._Element) -> None:
-        parts.append(element.text or "")
+        parts.append(_XML_SPACE.sub(" ", element.text or ""))
         for child in element:
             tag = child.tag
             if not isinstance(tag, str) or tag in _NOT_TEXT:
@@ -60,7 +63,7 @@ def _paragraph_text(paragraph: etree._Element) -> str:
                 parts.append(" ")
             else:
                 read(child)
-            parts.append(child.tail or "")
+            parts.append(_XML_SPACE.sub(" ", child.tail or ""))
 
     read(paragraph)
     return "".join(parts)
