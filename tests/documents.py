@@ -66,10 +66,12 @@ def soffice(sources: list[Path], fmt: str, out_dir: Path) -> None:
 
 
 def build(out_dir: Path) -> dict[str, Path]:
-    """Every format's folder (``docx/article.ru.docx`` + ``docx/article.zh.docx``, …) and
-    ``txt/``, the plain-text pair they are compared with."""
+    """Every format's folder (``docx/article.ru.docx`` + ``docx/article.zh.docx``, …),
+    ``txt/``, the plain-text pair they are compared with, and ``mixed/article.docx``, the
+    bilingual file as one Word document."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    folders = {fmt: out_dir / fmt for fmt in ("txt", "md", "docx", "odt", "html", "epub", "pdf")}
+    folders = {fmt: out_dir / fmt
+               for fmt in ("txt", "md", "docx", "odt", "html", "epub", "pdf", "mixed")}
     for folder in folders.values():
         folder.mkdir(exist_ok=True)
     docx_files = []
@@ -83,6 +85,14 @@ def build(out_dir: Path) -> dict[str, Path]:
         # A title element but no title block: the document's text is the article's only.
         pandoc(source, folders["html"] / f"{stem}.html", "-s", "--metadata", f"pagetitle={stem}")
         docx_files.append(folders["docx"] / f"{stem}.docx")
+    # The article as it is in the corpus, both languages in one file (a Chinese title glued to
+    # its Russian one included): the language stage must cut the Word file's paragraphs too.
+    text = ARTICLE.read_text(encoding="utf-8")
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    bilingual = folders["mixed"] / f"{NAME}.md"
+    bilingual.write_text(markdown(lines), encoding="utf-8")
+    pandoc(bilingual, folders["mixed"] / f"{NAME}.docx")
+    bilingual.unlink()
     soffice(docx_files, "odt", folders["odt"])
     soffice(docx_files, "pdf", folders["pdf"])
     soffice(docx_files, "epub", folders["epub"])

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from documents import ARTICLE
 
 from aligner.cli import main
 from aligner.language import script_of
@@ -65,6 +66,14 @@ def corpus(sample_documents: dict[str, Path], tmp_path_factory: pytest.TempPathF
     root = tmp_path_factory.mktemp("formats")
     for fmt in ("txt", *FORMATS):
         shutil.copytree(sample_documents[fmt], root / fmt)
+    # Name pairs are not the only way: a Word file and a PDF with unrelated names pair by content.
+    (root / "matched").mkdir()
+    shutil.copy(sample_documents["docx"] / "article.ru.docx", root / "matched" / "report-17.docx")
+    shutil.copy(sample_documents["pdf"] / "article.zh.pdf", root / "matched" / "scan-0042.pdf")
+    # Both languages in one Word file, as in the corpus: cut inside its paragraphs.
+    shutil.copytree(sample_documents["mixed"], root / "mixed")
+    (root / "mixed-txt").mkdir()
+    shutil.copy(ARTICLE, root / "mixed-txt" / "article.txt")
     (root / "html-site").mkdir()
     for lang in ("ru", "zh"):
         page = sample_documents["html"] / f"article.{lang}.html"
@@ -153,3 +162,23 @@ def test_main_text_leaves_out_a_sidebar_with_the_same_pairs(
     assert not any(TEASERS[lang] in text for lang in ("ru", "zh")
                    for text in main_only[f"{lang}_text"])
     assert _pairs(main_only, "html/article") == _pairs(run[1], "txt/article")
+
+
+@pytest.mark.slow
+def test_a_word_file_and_a_pdf_pair_by_content(run: tuple[Path, pd.DataFrame]) -> None:
+    _, table = run
+    assert (_pairs(table, "matched/report-17+matched/scan-0042")
+            == _pairs(table, "txt/article"))
+
+
+@pytest.mark.slow
+def test_a_bilingual_word_file_is_cut_like_the_bilingual_text(
+        run: tuple[Path, pd.DataFrame]) -> None:
+    """The corpus file's glued title line (Chinese then Russian, no separator) is one Word
+    paragraph: the language stage cuts it there as in the plain text."""
+    _, table = run
+    expected = _pairs(table, "mixed-txt/article")
+    assert len(expected) >= 20
+    assert _pairs(table, "mixed/article") == expected
+    rows = table[table.doc == "mixed/article"]
+    assert set(rows.ru_file) - {""} == {"mixed/article.docx"} == set(rows.zh_file) - {""}
