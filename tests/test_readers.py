@@ -377,6 +377,8 @@ def test_pdf_line_joins() -> None:
     assert _join("对中国进", "行正式访问", set()) == "对中国进行正式访问"
     assert _join("普京", "2026年访华", set()) == "普京2026年访华"
     assert _join("перенос\u00ad", "слова", set()) == "переносслова"
+    assert _join("乌沙科夫向记者表示:“", "会谈中", set()) == "乌沙科夫向记者表示:“会谈中"
+    assert _join("сказал “нет”", "Путин", set()) == "сказал “нет” Путин"
     assert not _layout_space("2", "月") and not _layout_space("月", "4")
     assert not _layout_space("在", "APEC") and _layout_space("平", "Путин")
     assert _layout_space("Путин", "провёл")

@@ -29,7 +29,7 @@ import itertools
 import re
 import statistics
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from pdfminer.converter import PDFPageAggregator
@@ -228,9 +228,15 @@ def _join(left: str, right: str, words: set[str]) -> str:
                                                                              words)):
             return left[:-1] + right
         return left + right
-    if _is_cjk(left[-1]) or _is_cjk(right[0]):
+    # Chinese is written without spaces; the nearest letters decide, not a quotation mark,
+    # since Russian text quotes “like this” too.
+    if _nearest_letter_is_han(reversed(left)) or _nearest_letter_is_han(right):
         return left + right
     return f"{left} {right}"
+
+
+def _nearest_letter_is_han(chars: Iterable[str]) -> bool:
+    return next((script_of(c) == "zh" for c in chars if c.isalnum()), False)
 
 
 def _paragraphs(lines: list[_Line]) -> Iterator[Block]:
