@@ -274,6 +274,14 @@ def test_html_structure(tmp_path: Path) -> None:
     ]
 
 
+def test_html_header_of_the_main_content_is_its_title(tmp_path: Path) -> None:
+    page = ("<html><body><header>Новости сайта</header><main><header><h1>Заголовок</h1>"
+            "</header><p>Текст.</p><footer>Автор</footer></main><footer>Подвал</footer>"
+            "</body></html>")
+    assert _blocks(_read(tmp_path, "a.html", page)) == [
+        ("Заголовок", "p 1"), ("Текст.", "p 2"), ("Автор", "p 3")]
+
+
 @pytest.mark.parametrize(("head", "encoding", "python_name"), [
     ('<meta charset="windows-1251">', "cp1251", "cp1251"),
     ('<meta http-equiv="Content-Type" content="text/html; charset=koi8-r">', "koi8_r", "koi8_r"),

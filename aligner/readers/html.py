@@ -5,8 +5,9 @@ end a paragraph, and so does ``br``: scraped news sites put each paragraph on a
 ``br``-separated line as often as in a ``p``.  Whatever a browser shows no one
 as the article's text is left out: ``script``, ``style``, ``nav``, the site's
 ``header`` and ``footer``, ``aside``, ``form``, and elements hidden by the
-``hidden`` attribute, ``aria-hidden`` or an inline ``display: none``.  An
-``article``'s own header and footer are kept: they hold its title and byline.
+``hidden`` attribute, ``aria-hidden`` or an inline ``display: none``.  The
+header and footer of an ``article``, ``main`` or ``section`` are kept: they
+hold its title and byline.
 White space collapses as a browser collapses it (the no-break space is text
 and stays); ``pre`` keeps its lines.
 
@@ -39,8 +40,10 @@ _DROPPED = frozenset({
     "iframe", "object", "embed", "svg", "math", "button", "select", "textarea", "dialog",
     "canvas", "audio", "video", "map", "input",
 })
-# The page's banner and footer, but an article's own are its title and byline.
+# The page's banner and footer; inside one of the _SECTIONS they are its title and byline
+# (HTML's own rule for when a header is the site's banner).
 _SITE_FURNITURE = frozenset({"header", "footer"})
+_SECTIONS = ("article", "main", "section")
 _BLOCKS = frozenset({
     "p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "tr", "table", "caption",
     "blockquote", "div", "section", "article", "main", "pre", "dd", "dt", "dl", "ul", "ol",
@@ -104,7 +107,7 @@ def _skipped(element: etree._Element) -> bool:
     tag = element.tag.lower()
     if tag in _DROPPED or _hidden(element):
         return True
-    return tag in _SITE_FURNITURE and next(element.iterancestors("article"), None) is None
+    return tag in _SITE_FURNITURE and next(element.iterancestors(*_SECTIONS), None) is None
 
 
 @dataclass
