@@ -20,6 +20,10 @@ wrote:
   character; spaces the PDF itself holds are kept.
 
 A PDF without a text layer (a scan) is refused: run OCR first.
+
+Not handled: pages set in two or more columns (their lines are read row by row
+across the columns) and vertical Chinese.  Documents translators get from Word
+or LibreOffice are set in one column.
 """
 
 from __future__ import annotations
