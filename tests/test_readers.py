@@ -385,6 +385,7 @@ def test_pdf_line_joins() -> None:
     assert _join("对中国进", "行正式访问", set()) == "对中国进行正式访问"
     assert _join("普京", "2026年访华", set()) == "普京2026年访华"
     assert _join("перенос\u00ad", "слова", set()) == "переносслова"
+    assert _join("в честь 80-", "летия победы", set()) == "в честь 80-летия победы"
     assert _join("乌沙科夫向记者表示:“", "会谈中", set()) == "乌沙科夫向记者表示:“会谈中"
     assert _join("сказал “нет”", "Путин", set()) == "сказал “нет” Путин"
     assert not _layout_space("2", "月") and not _layout_space("月", "4")
@@ -448,6 +449,38 @@ def test_pdf_running_headers_footers_and_page_numbers_dropped(tmp_path: Path) ->
     assert [text for text, _ in blocks] == paragraphs
     pages = {where for _, where in blocks}
     assert len(pages) >= 3  # the header recurs: a running header, not text
+
+
+TWO_COLUMNS = """<?xml version="1.0" encoding="UTF-8"?>
+<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0"
+ xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+ xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"
+ office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.text">
+<office:automatic-styles>
+<style:style style:name="P1" style:family="paragraph"><style:paragraph-properties
+  fo:margin-bottom="0.25cm" fo:text-align="justify"/></style:style>
+<style:style style:name="S1" style:family="section"><style:section-properties>
+  <style:columns fo:column-count="2" fo:column-gap="0.5cm"/></style:section-properties>
+</style:style></office:automatic-styles>
+<office:body><office:text><text:p text:style-name="P1">{title}</text:p>
+<text:section text:style-name="S1" text:name="columns">{paragraphs}</text:section>
+</office:text></office:body></office:document>
+"""
+
+
+def test_pdf_in_two_columns_is_read_column_by_column(tmp_path: Path) -> None:
+    """A newsletter layout: a full-width title, then justified text in two columns with a
+    gutter narrower than the widest word space; paragraphs run on from column to column."""
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice (soffice) is needed to make the PDF")
+    title = "Итоги переговоров в формате видеоконференции"
+    paragraphs = article_paragraphs("ru")[3:14]
+    (tmp_path / "two.fodt").write_text(TWO_COLUMNS.format(title=title, paragraphs="".join(
+        f'<text:p text:style-name="P1">{p}</text:p>' for p in paragraphs)), encoding="utf-8")
+    soffice([tmp_path / "two.fodt"], "pdf", tmp_path)
+    source = read_file(tmp_path / "two.pdf", tmp_path)
+    assert [text for text, _ in _blocks(source)] == [title, *paragraphs]
 
 
 def test_pdf_bad_files(tmp_path: Path, sample_documents: dict[str, Path]) -> None:

@@ -8,8 +8,8 @@ wrote:
   paragraph ends between them: a gap wider than the document's usual line
   spacing, an indented first line, or a line that ends short of the column
   by more than the next line's first word (so the word would have fitted: the
-  author ended the line, the layout did not).  A page break ends a paragraph
-  only by the same evidence.
+  author ended the line, the layout did not).  A page or column break ends a
+  paragraph only by the same evidence.
 * Joining: a Russian end-of-line hyphen is removed (``согла-`` + ``совать``),
   unless the hyphenated word is written whole elsewhere in the document
   (``по-настоящему``); Chinese lines are joined with no space.
@@ -21,9 +21,8 @@ wrote:
 
 A PDF without a text layer (a scan) is refused: run OCR first.
 
-Not handled: pages set in two or more columns (their lines are read row by row
-across the columns) and vertical Chinese.  Documents translators get from Word
-or LibreOffice are set in one column.
+A page in two columns is read column by column.  Not handled: three or more
+columns, and vertical Chinese.
 """
 
 from __future__ import annotations
@@ -36,6 +35,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+import numpy as np
 from pdfminer.converter import PDFPageAggregator
 from pdfminer.layout import LTChar, LTContainer, LTPage
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
@@ -75,6 +75,13 @@ _RUNNING_SHARE = 0.5
 _WORD_GAP = 0.2
 _COLUMN_GAP = 2.0
 _SAME_PLACE = 0.1
+# Two columns: a gutter at least this wide (points), inked by at most this share of the rows
+# (full-width titles), with ink on each of its sides in at least this share, on a page of at
+# least this many rows.
+_MIN_GUTTER = 6
+_SPANNING_SHARE = 0.15
+_SIDE_SHARE = 0.3
+_MIN_COLUMN_ROWS = 6
 # Glyphs whose vertical centres are this close (in glyph heights) stand on one line.
 _ROW_TOLERANCE = 0.5
 
@@ -88,6 +95,7 @@ class _Line:
     top: float  # distance from the page's top edge
     bottom: float
     char_width: float  # the line's mean glyph width
+    column: str  # "left" or "right" on a page in two columns, else "all"
 
     @property
     def height(self) -> float:
@@ -118,7 +126,8 @@ def _layout_space(before: str, after: str) -> bool:
     return True
 
 
-def _segment_line(glyphs: list[LTChar], page: int, page_top: float) -> _Line | None:
+def _segment_line(glyphs: list[LTChar], page: int, page_top: float, column: str
+                  ) -> _Line | None:
     parts: list[str] = []
     for previous, glyph in itertools.pairwise([None, *glyphs]):
         text = glyph.get_text()
@@ -135,16 +144,11 @@ def _segment_line(glyphs: list[LTChar], page: int, page_top: float) -> _Line | N
     visible = [g for g in glyphs if not g.get_text().isspace()]
     return _Line(page, text, visible[0].x0, visible[-1].x1,
                  page_top - max(g.y1 for g in visible), page_top - min(g.y0 for g in visible),
-                 statistics.fmean(g.width for g in visible))
+                 statistics.fmean(g.width for g in visible), column)
 
 
-def _page_lines(page: LTPage, number: int) -> list[_Line]:
-    """The page's lines, top to bottom, built from its glyphs.
-
-    From the glyphs, not from pdfminer's lines: those come in the order the PDF
-    draws them, and office suites draw a Chinese line's quotation marks (set in
-    a Latin font) after the ideographs, as lines of their own.
-    """
+def _rows(page: LTPage) -> list[list[LTChar]]:
+    """The page's glyphs in rows (glyphs whose vertical centres are close), top to bottom."""
     glyphs = sorted((g for g in _glyphs(page) if g.get_text()),
                     key=lambda g: -(g.y0 + g.y1) / 2)
     rows: list[list[LTChar]] = []
@@ -156,18 +160,89 @@ def _page_lines(page: LTPage, number: int) -> list[_Line]:
             continue
         rows.append([glyph])
         centre, height = glyph_centre, glyph.height or 1.0
-    lines = []
     for row in rows:
         row.sort(key=lambda g: g.x0)
-        segment = [row[0]]
-        for previous, glyph in itertools.pairwise(row):
-            if glyph.x0 - previous.x1 > _COLUMN_GAP * glyph.size:
-                lines.append(_segment_line(segment, number, page.y1))
-                segment = []
-            if not (segment and glyph.get_text() == segment[-1].get_text()
-                    and abs(glyph.x0 - segment[-1].x0) < _SAME_PLACE * glyph.size):
-                segment.append(glyph)  # (a glyph drawn twice over itself is a fake bold)
-        lines.append(_segment_line(segment, number, page.y1))
+    return rows
+
+
+def _gutter(rows: list[list[LTChar]]) -> tuple[float, float] | None:
+    """The strip between two columns, if the page has two: a vertical band in its middle
+    that (almost) no row inks, with ink on each side of it in many rows.
+
+    Found from the ink, not from gaps in a row: a gutter is often narrower than the
+    space a justified line puts between two words.
+    """
+    ink = [[(g.x0, g.x1) for g in row if not g.get_text().isspace()] for row in rows]
+    ink = [row for row in ink if row]
+    if len(ink) < _MIN_COLUMN_ROWS:
+        return None
+    left = min(x0 for row in ink for x0, _ in row)
+    width = max(x1 for row in ink for _, x1 in row) - left
+    occupied = np.zeros((len(ink), int(width) + 2), dtype=bool)
+    for index, row in enumerate(ink):
+        for x0, x1 in row:
+            occupied[index, int(x0 - left):int(x1 - left) + 1] = True
+    free = occupied.sum(axis=0) <= _SPANNING_SHARE * len(ink)
+    middle = range(int(width * 0.2), int(width * 0.8))
+    best: tuple[int, int] | None = None
+    start = None
+    for x in [*middle, middle.stop]:
+        if x < middle.stop and free[x]:
+            start = x if start is None else start
+        elif start is not None:
+            if best is None or x - start > best[1] - best[0]:
+                best = (start, x)
+            start = None
+    if best is None or best[1] - best[0] < _MIN_GUTTER:
+        return None
+    g0, g1 = left + best[0], left + best[1]
+    # The two columns' lines need not share rows: their baselines are set independently.
+    on_the_left = sum(1 for row in ink if row[0][0] < g0)
+    on_the_right = sum(1 for row in ink if row[-1][1] > g1)
+    enough = _SIDE_SHARE * len(ink)
+    return (g0, g1) if on_the_left >= enough and on_the_right >= enough else None
+
+
+def _page_lines(page: LTPage, number: int) -> list[_Line]:
+    """The page's lines in reading order, built from its glyphs.
+
+    From the glyphs, not from pdfminer's lines: those come in the order the PDF
+    draws them, and office suites draw a Chinese line's quotation marks (set in
+    a Latin font) after the ideographs, as lines of their own.  On a page in two
+    columns, each band between full-width lines (a title) is read down the left
+    column, then down the right one.
+    """
+    rows = _rows(page)
+    gutter = _gutter(rows)
+    lines: list[_Line] = []
+    band: dict[str, list[_Line]] = {"left": [], "right": []}
+    for row in rows:
+        if gutter is None or any(gutter[0] < g.x1 and g.x0 < gutter[1]
+                                 for g in row if not g.get_text().isspace()):
+            lines += band["left"] + band["right"]
+            band = {"left": [], "right": []}
+            lines += _row_lines(row, number, page.y1, "all")
+            continue
+        for column, part in (("left", [g for g in row if g.x1 <= gutter[1]]),
+                             ("right", [g for g in row if g.x1 > gutter[1]])):
+            band[column] += _row_lines(part, number, page.y1, column)
+    return lines + band["left"] + band["right"]
+
+
+def _row_lines(row: list[LTChar], page: int, page_top: float, column: str) -> list[_Line]:
+    """A row's glyphs as lines: one, unless a gap wider than a gutter splits it."""
+    if not row:
+        return []
+    lines = []
+    segment = [row[0]]
+    for previous, glyph in itertools.pairwise(row):
+        if glyph.x0 - previous.x1 > _COLUMN_GAP * glyph.size:
+            lines.append(_segment_line(segment, page, page_top, column))
+            segment = []
+        if not (segment and glyph.get_text() == segment[-1].get_text()
+                and abs(glyph.x0 - segment[-1].x0) < _SAME_PLACE * glyph.size):
+            segment.append(glyph)  # (a glyph drawn twice over itself is a fake bold)
+    lines.append(_segment_line(segment, page, page_top, column))
     return [line for line in lines if line is not None]
 
 
@@ -195,7 +270,9 @@ def _running_lines(pages: list[list[_Line]], heights: list[float]) -> set[tuple[
 def _ends_paragraph(line: _Line, following: _Line, usual_gap: float, column_right: float,
                     column_left: float) -> bool:
     """Whether the layout shows a paragraph ending between two consecutive lines."""
-    if following.page == line.page:
+    if (line.column == "all") != (following.column == "all"):
+        return True  # a full-width title above or below the columns
+    if following.page == line.page and following.column == line.column:
         gap = following.top - line.bottom
         if gap < -line.height / 2 or gap > usual_gap + 0.4 * line.height:
             return True  # a new column, or space between paragraphs
@@ -216,7 +293,7 @@ def _keeps_hyphen(tail: str, head: str, words: set[str]) -> bool:
     compound adjectives (``торгово-``, ``военно-``, ``социально-``) keep theirs.
     """
     tail, head = tail.lower(), head.lower()
-    if f"{tail}-{head}" in words:
+    if tail.isdigit() or f"{tail}-{head}" in words:  # 80-летия is never hyphenation
         return True
     if tail + head in words:
         return False
@@ -249,13 +326,17 @@ def _paragraphs(lines: list[_Line]) -> Iterator[Block]:
     gaps = [b.top - a.bottom for a, b in itertools.pairwise(lines)
             if a.page == b.page and 0 <= b.top - a.bottom < a.height]
     usual_gap = statistics.median(gaps) if gaps else 0.0
-    # One column per document: its edges are where the text reaches on any page.
-    right = max(line.x1 for line in lines)
-    left = min(line.x0 for line in lines)
+    # A column's edges are where its text reaches on any page.
+    right: dict[str, float] = {}
+    left: dict[str, float] = {}
+    for line in lines:
+        right[line.column] = max(right.get(line.column, line.x1), line.x1)
+        left[line.column] = min(left.get(line.column, line.x0), line.x0)
     words = {match.lower() for line in lines for match in re.findall(r"\w+(?:-\w+)?", line.text)}
     current: list[_Line] = []
     for line in lines:
-        if current and _ends_paragraph(current[-1], line, usual_gap, right, left):
+        if current and _ends_paragraph(current[-1], line, usual_gap, right[current[-1].column],
+                                       left[line.column]):
             yield _block(current, words)
             current = []
         current.append(line)
