@@ -572,3 +572,14 @@ def test_bad_documents_are_named_and_the_rest_go_through(tmp_path: Path) -> None
     assert set(reasons) == {"cut.docx", "locked.odt", "empty.html", "scan.pdf"}
     assert "password-protected" in reasons["locked.odt"]
     assert "holds no text" in reasons["empty.html"]
+
+
+def test_a_zip_bomb_is_not_unpacked(tmp_path: Path) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        with archive.open("content.xml", "w", force_zip64=True) as member:
+            chunk = b" " * (1 << 24)
+            for _ in range(65):
+                member.write(chunk)
+    assert "ZIP bomb" in _refused(tmp_path, "bomb.odt", buffer.getvalue())

@@ -32,7 +32,7 @@ from docx.opc.exceptions import PackageNotFoundError
 from lxml import etree
 
 from aligner.readers.base import Block, DocumentReader, Extraction, ReadError, ReadOptions
-from aligner.readers.zipped import open_zip, zip_kind
+from aligner.readers.zipped import open_zip, parse_xml, zip_kind
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -224,7 +224,7 @@ def _notes(document: docx.document.Document, relationship: str, tag: str, name: 
     for related in document.part.rels.values():
         if related.reltype != relationship or related.is_external:
             continue
-        root = etree.fromstring(related.target_part.blob)
+        root = parse_xml(related.target_part.blob)
         number = 0
         for note in root.iter(f"{_W}{tag}"):
             if note.get(f"{_W}type", "normal") != "normal":

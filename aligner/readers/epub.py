@@ -21,7 +21,7 @@ from lxml import etree
 
 from aligner.readers.base import Block, DocumentReader, Extraction, ReadError, ReadOptions
 from aligner.readers.html import page_blocks, parse_page
-from aligner.readers.zipped import open_zip, zip_kind
+from aligner.readers.zipped import open_zip, parse_xml, zip_kind
 
 _CONTAINER = "{urn:oasis:names:tc:opendocument:xmlns:container}"
 _OPF = "{http://www.idpf.org/2007/opf}"
@@ -34,7 +34,7 @@ _CONTENT_TYPES = frozenset({"application/xhtml+xml", "text/html"})
 
 def _xml(archive: zipfile.ZipFile, name: str) -> etree._Element:
     try:
-        return etree.fromstring(archive.read(name))
+        return parse_xml(archive.read(name))
     except KeyError:
         raise ReadError(f"is damaged: it has no {name}") from None
     except etree.XMLSyntaxError as error:

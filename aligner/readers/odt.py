@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from aligner.readers.base import Block, DocumentReader, Extraction, ReadError, ReadOptions
-from aligner.readers.zipped import open_zip, zip_kind
+from aligner.readers.zipped import open_zip, parse_xml, zip_kind
 
 _TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
@@ -132,7 +132,7 @@ class _Body:
 
 def _refuse_encrypted(archive: zipfile.ZipFile) -> None:
     try:
-        manifest = etree.fromstring(archive.read("META-INF/manifest.xml"))
+        manifest = parse_xml(archive.read("META-INF/manifest.xml"))
     except (KeyError, etree.XMLSyntaxError):
         return
     for entry in manifest.iter(f"{_MANIFEST}file-entry"):
@@ -155,7 +155,7 @@ class OdtReader(DocumentReader):
         archive = open_zip(data, self)
         _refuse_encrypted(archive)
         try:
-            content = etree.fromstring(archive.read("content.xml"))
+            content = parse_xml(archive.read("content.xml"))
         except KeyError:
             raise ReadError("is damaged: it has no content.xml") from None
         except etree.XMLSyntaxError as error:
