@@ -17,6 +17,7 @@ from aligner.config import RunConfig
 from aligner.embed import ENCODERS, EncoderError
 from aligner.embed.cache import default_cache_dir
 from aligner.export import EXPORTERS, CsvExporter, ReportExporter, TmxExporter
+from aligner.export.base import write_extracted_texts
 from aligner.language import detect_script_variant
 from aligner.model import AlignedDocument, CorpusResult
 from aligner.pipeline import align_corpus_dir
@@ -47,6 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="how sentences are cut: our linguistic splitters (default), 'srx' "
                           "(shipped rules that cut like OmegaT's defaults, so TMX units match "
                           "the CAT tool's segments) or 'srx:FILE' (your own SRX 2.0 rules)")
+    run.add_argument("--main-text", action="store_true",
+                     help="web pages (and e-book chapters): keep only the article body, leaving "
+                          "out the menus, teasers and comments a site puts around it")
     run.add_argument("--no-content-matching", action="store_true",
                      help="pair documents by file name only, never by content")
     run.add_argument("--min-score", type=float, default=None,
@@ -132,6 +136,7 @@ def run(args: argparse.Namespace) -> int:
     config = RunConfig(encoder=args.encoder, presplit=args.presplit, laser_dir=args.laser_dir,
                        segmentation=args.segmentation, jobs=args.jobs, executor=args.executor,
                        scheduler=args.scheduler, match_by_content=not args.no_content_matching,
+                       main_text=args.main_text,
                        cache_dir=None if args.no_cache else args.cache_dir or default_cache_dir())
     started = time.perf_counter()
     try:
@@ -148,6 +153,7 @@ def run(args: argparse.Namespace) -> int:
     if result.documents:
         written += TmxExporter(min_score=args.min_score).write(result, args.output / "aligned.tmx")
         written += CsvExporter().write(result, args.output / "aligned.csv")
+        written += write_extracted_texts(result, args.output)
         for name in dict.fromkeys(args.formats):
             exporter = EXPORTERS[name]()
             written += exporter.write(result, args.output / f"aligned{exporter.suffix}")

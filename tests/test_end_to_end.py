@@ -28,7 +28,8 @@ NEW_FORMATS = ["-f", "xlsx", "-f", "moses", "-f", "jsonl"]
 NEW_FILES = ["aligned.xlsx", "aligned.ru.txt", "aligned.zh.txt", "aligned.moses.meta.json",
              "aligned.jsonl"]
 CSV_COLUMNS = ["doc", "ru_file", "zh_file", "ru_start", "ru_end", "zh_start", "zh_end",
-               "ru_text", "zh_text", "score", "type", "ru_paragraph", "zh_paragraph"]
+               "ru_text", "zh_text", "score", "type", "ru_paragraph", "zh_paragraph",
+               "ru_locator", "zh_locator"]
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from aligner.model import AlignedDocument, Bead, BeadStatus, CorpusResult, Sentence
+from aligner.model import AlignedDocument, Bead, BeadStatus, CorpusResult, Document, Sentence
 
 JOINERS = {"ru": " ", "zh": ""}
 
@@ -31,6 +31,10 @@ class BeadRow:
     type: str
     ru_paragraph: int | None
     zh_paragraph: int | None
+    # where the bead's first sentence is in the original document (``p 12``, ``page 4``);
+    # empty for plain text, whose offsets are the file's own
+    ru_locator: str
+    zh_locator: str
 
 
 def _side(sentences: tuple[Sentence, ...], ids: tuple[int, ...], joiner: str
@@ -39,6 +43,10 @@ def _side(sentences: tuple[Sentence, ...], ids: tuple[int, ...], joiner: str
         return None, None, "", None
     chosen = [sentences[i] for i in ids]
     return chosen[0].start, chosen[-1].end, joiner.join(s.text for s in chosen), chosen[0].paragraph
+
+
+def _locator(document: Document | None, start: int | None) -> str:
+    return document.file.locator_at(start) if document is not None and start is not None else ""
 
 
 def bead_row(document: AlignedDocument, bead: Bead) -> BeadRow:
@@ -52,6 +60,7 @@ def bead_row(document: AlignedDocument, bead: Bead) -> BeadRow:
         ru_start=ru_start, ru_end=ru_end, zh_start=zh_start, zh_end=zh_end,
         ru_text=ru_text, zh_text=zh_text, score=bead.score, type=bead.type,
         ru_paragraph=ru_paragraph, zh_paragraph=zh_paragraph,
+        ru_locator=_locator(pair.ru, ru_start), zh_locator=_locator(pair.zh, zh_start),
     )
 
 
@@ -123,6 +132,28 @@ def write_atomically(path: Path, data: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def extracted_text_path(rel: str) -> str:
+    """Where, in an output folder, the text a reader extracted from ``rel`` is written.
+
+    The whole relative path with its extension is kept (``text/news/a.ru.docx.txt``), so two
+    documents never share a name.
+    """
+    return f"text/{rel}.txt"
+
+
+def write_extracted_texts(result: CorpusResult, out_dir: Path) -> list[Path]:
+    """Write the text of every document that was not plain text: the CSV's offsets point there."""
+    sources = {side.file.rel: side.file for document in result.documents
+               for side in (document.pair.ru, document.pair.zh)
+               if side is not None and side.file.is_extracted}
+    written = []
+    for rel, source in sorted(sources.items()):
+        path = out_dir / extracted_text_path(rel)
+        write_atomically(path, source.text.encode("utf-8"))
+        written.append(path)
+    return written
 
 
 class Exporter(ABC):
