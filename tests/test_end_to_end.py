@@ -22,7 +22,8 @@ CORPUS = REPO / "corpus"
 ARTICLE = "002_9e5125a431169a21.txt"
 RUSSIAN_ONLY = "000_ab770fffd2190f8e"
 CSV_COLUMNS = ["doc", "ru_file", "zh_file", "ru_start", "ru_end", "zh_start", "zh_end",
-               "ru_text", "zh_text", "score", "type", "ru_paragraph", "zh_paragraph"]
+               "ru_text", "zh_text", "score", "type", "ru_paragraph", "zh_paragraph",
+               "status"]
 
 
 @pytest.fixture(scope="module")

@@ -31,6 +31,7 @@ class BeadRow:
     type: str
     ru_paragraph: int | None
     zh_paragraph: int | None
+    status: str  # "auto", "edited" or "confirmed" (see Bead.status)
 
 
 def _side(sentences: tuple[Sentence, ...], ids: tuple[int, ...], joiner: str
@@ -51,7 +52,7 @@ def bead_row(document: AlignedDocument, bead: Bead) -> BeadRow:
         zh_file=pair.zh.file.rel if pair.zh and bead.zh else "",
         ru_start=ru_start, ru_end=ru_end, zh_start=zh_start, zh_end=zh_end,
         ru_text=ru_text, zh_text=zh_text, score=bead.score, type=bead.type,
-        ru_paragraph=ru_paragraph, zh_paragraph=zh_paragraph,
+        ru_paragraph=ru_paragraph, zh_paragraph=zh_paragraph, status=bead.status,
     )
 
 
