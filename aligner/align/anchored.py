@@ -54,79 +54,97 @@ class FixedBead:
 
 @dataclass(frozen=True)
 class _Placed:
-    """A fixed bead found in this run's sentences: the run of them it replaces, per side."""
+    """A fixed bead found in this run's sentences."""
 
     fixed: FixedBead
-    runs: dict[Lang, tuple[int, int]]  # [first, last + 1) into this run's sentence list
+    holders: dict[Lang, tuple[int, ...]]  # per side, the new sentence each saved one lies in
     sentences: dict[Lang, tuple[Sentence, ...]]  # the saved sentences, placed in the text
 
+    def interval(self, lang: Lang) -> tuple[int, int]:
+        side = self.sentences[lang]
+        return side[0].start, side[-1].end
 
-def locate(spans: Sequence[SentenceSpan], sentences: Sequence[Sentence], starts: list[int]
-           ) -> tuple[tuple[int, int], tuple[Sentence, ...]] | None:
-    """The run of ``sentences`` that ``spans`` cover exactly, and the spans as sentences.
 
-    ``starts`` are the sentences' start offsets (sorted, as sentences do not overlap).
-    None when a span's text is not at its offsets any more, or when the spans would
-    leave part of a sentence (other than spaces) out.
-    """
-    placed, run = [], []
-    for span in spans:
-        holder = bisect_right(starts, span.start) - 1
-        if holder < 0 or sentences[holder].end < span.end:
-            return None
-        sentence = sentences[holder]
-        if sentence.text[span.start - sentence.start : span.end - sentence.start] != span.text:
-            return None
-        placed.append(Sentence(span.text, span.start, span.end, sentence.paragraph))
-        run.append(holder)
-    first, last = run[0], run[-1]
-    covered = [False] * sum(len(s.text) for s in sentences[first : last + 1])
-    base = {k: sum(len(s.text) for s in sentences[first:k]) for k in range(first, last + 1)}
-    for span, holder in zip(spans, run, strict=True):
-        offset = base[holder] + span.start - sentences[holder].start
-        covered[offset : offset + span.end - span.start] = [True] * (span.end - span.start)
-    text = "".join(s.text for s in sentences[first : last + 1])
-    if any(not done and not char.isspace() for done, char in zip(covered, text, strict=True)):
+def _find(span: SentenceSpan, sentences: Sequence[Sentence], starts: list[int]) -> int | None:
+    """The new sentence ``span`` lies in with the same text at the same offsets, if any."""
+    holder = bisect_right(starts, span.start) - 1
+    if holder < 0 or sentences[holder].end < span.end:
         return None
-    return (first, last + 1), tuple(placed)
-
-
-def place_fixed(fixed: Sequence[FixedBead], ru: Sequence[Sentence], zh: Sequence[Sentence]
-                ) -> list[_Placed]:
-    """The fixed beads found in this run's sentences, in order, none overlapping another.
-
-    A bead that cannot be found, or that would cross one placed before it (two fixed
-    beads out of order), is left out: the caller reports it as not kept.
-    """
-    lists = {"ru": ru, "zh": zh}
-    starts = {lang: [s.start for s in lists[lang]] for lang in LANGS}
-    found = []
-    for bead in fixed:
-        runs, sentences = {}, {}
-        for lang in LANGS:
-            if bead.side(lang):
-                where = locate(bead.side(lang), lists[lang], starts[lang])
-                if where is None:
-                    break
-                runs[lang], sentences[lang] = where
-        else:
-            if runs:
-                found.append(_Placed(bead, runs, sentences))
-    found.sort(key=lambda p: tuple(p.runs[lang][0] if lang in p.runs else -1 for lang in LANGS))
-    kept: list[_Placed] = []
-    for candidate in found:
-        if all(_compatible(candidate, other) for other in kept):
-            kept.append(candidate)
-    return kept
+    sentence = sentences[holder]
+    if sentence.text[span.start - sentence.start : span.end - sentence.start] != span.text:
+        return None
+    return holder
 
 
 def _compatible(a: _Placed, b: _Placed) -> bool:
     """Whether two placed beads neither overlap nor cross (one wholly before the other)."""
-    shared = [lang for lang in LANGS if lang in a.runs and lang in b.runs]
-    if any(a.runs[lang][0] < b.runs[lang][1] and b.runs[lang][0] < a.runs[lang][1]
+    shared = [lang for lang in LANGS if lang in a.sentences and lang in b.sentences]
+    if any(a.interval(lang)[0] < b.interval(lang)[1] and b.interval(lang)[0] < a.interval(lang)[1]
            for lang in shared):
         return False
-    return len({a.runs[lang][0] < b.runs[lang][0] for lang in shared}) <= 1
+    return len({a.interval(lang)[0] < b.interval(lang)[0] for lang in shared}) <= 1
+
+
+def _whole(kept: list[_Placed], lists: dict[Lang, Sequence[Sentence]]) -> set[int]:
+    """Positions in ``kept`` of beads that share a new sentence without covering all of it.
+
+    A sentence the splitter now glues is kept only if the saved sentences inside it take
+    every character of it but spaces, or its remainder would be lost.
+    """
+    broken = set()
+    for lang in LANGS:
+        inside: dict[int, list[int]] = {}
+        for k, placed in enumerate(kept):
+            for holder in placed.holders.get(lang, ()):
+                inside.setdefault(holder, []).append(k)
+        for holder, owners in inside.items():
+            sentence = lists[lang][holder]
+            covered = [char.isspace() for char in sentence.text]
+            for k in owners:
+                for saved in kept[k].sentences[lang]:
+                    if sentence.start <= saved.start < sentence.end:
+                        begin = saved.start - sentence.start
+                        covered[begin : begin + len(saved.text)] = [True] * len(saved.text)
+            if not all(covered):
+                broken.update(owners)
+    return broken
+
+
+def place_fixed(fixed: Sequence[FixedBead], ru: Sequence[Sentence], zh: Sequence[Sentence]
+                ) -> list[_Placed]:
+    """The fixed beads found in this run's sentences, none overlapping or crossing another.
+
+    Earlier beads win over later ones they would cross.  A bead that cannot be found, that
+    crosses an earlier one, or that takes only part of a new sentence, is left out: the
+    caller reports it as not kept.
+    """
+    lists = {"ru": ru, "zh": zh}
+    starts = {lang: [s.start for s in lists[lang]] for lang in LANGS}
+    kept: list[_Placed] = []
+    for bead in fixed:
+        holders, sentences = {}, {}
+        for lang in LANGS:
+            found = [_find(span, lists[lang], starts[lang]) for span in bead.side(lang)]
+            if None in found:
+                break
+            run = [k for k in found if k is not None]
+            if run and sorted(set(run)) != list(range(run[0], run[-1] + 1)):
+                break  # the saved sentences must lie in one unbroken run of new ones
+            if run:
+                holders[lang] = tuple(run)
+                sentences[lang] = tuple(
+                    Sentence(span.text, span.start, span.end, lists[lang][k].paragraph)
+                    for span, k in zip(bead.side(lang), holders[lang], strict=True))
+        else:
+            candidate = _Placed(bead, holders, sentences)
+            if holders and all(_compatible(candidate, other) for other in kept):
+                kept.append(candidate)
+    while broken := _whole(kept, lists):
+        kept = [placed for k, placed in enumerate(kept) if k not in broken]
+    return kept
+
+
+Row = tuple[tuple[Sentence, ...], tuple[Sentence, ...], float | None, BeadStatus]
 
 
 def align_through(ru: Sequence[Sentence], zh: Sequence[Sentence], fixed: Sequence[FixedBead],
@@ -139,56 +157,60 @@ def align_through(ru: Sequence[Sentence], zh: Sequence[Sentence], fixed: Sequenc
     """
     placed = place_fixed(fixed, ru, zh)
     lists = {"ru": ru, "zh": zh}
-    anchors = [p for p in placed if len(p.runs) == 2]
-    singles = [p for p in placed if len(p.runs) == 1]
-    beads: list[tuple[tuple[Sentence, ...], tuple[Sentence, ...], float | None, BeadStatus]] = []
-    cursor = {"ru": 0, "zh": 0}
-    for anchor in [*anchors, None]:
-        end = {lang: anchor.runs[lang][0] if anchor else len(lists[lang]) for lang in LANGS}
-        beads += _align_gap(lists, cursor, end, singles, align_gap)
-        if anchor is not None:
-            beads.append((anchor.sentences["ru"], anchor.sentences["zh"],
-                          anchor.fixed.score, anchor.fixed.status))
-            cursor = {lang: anchor.runs[lang][1] for lang in LANGS}
-    return _indexed(beads)
+    taken = {lang: {k for p in placed for k in p.holders.get(lang, ())} for lang in LANGS}
+    free = {lang: [s for k, s in enumerate(lists[lang]) if k not in taken[lang]] for lang in LANGS}
+    anchors = sorted((p for p in placed if len(p.sentences) == 2),
+                     key=lambda p: p.interval("ru"))
+    singles = [p for p in placed if len(p.sentences) == 1]
+
+    ends = {lang: [anchor.interval(lang)[1] for anchor in anchors] for lang in LANGS}
+
+    def gap_of(lang: Lang, start: int) -> int:
+        """How many anchors end before offset ``start`` on side ``lang`` (in both orders)."""
+        return bisect_right(ends[lang], start)
+
+    gaps: list[dict[str, list]] = [{"ru": [], "zh": [], "singles": []}
+                                   for _ in range(len(anchors) + 1)]
+    for lang in LANGS:
+        for sentence in free[lang]:
+            gaps[gap_of(lang, sentence.start)][lang].append(sentence)
+    for single in singles:
+        (lang, sentences), = single.sentences.items()
+        gaps[gap_of(lang, sentences[0].start)]["singles"].append(single)
+    rows: list[Row] = []
+    for number, gap in enumerate(gaps):
+        rows += _align_gap(gap["ru"], gap["zh"], gap["singles"], align_gap)
+        if number < len(anchors):
+            anchor = anchors[number]
+            rows.append((anchor.sentences["ru"], anchor.sentences["zh"], anchor.fixed.score,
+                         anchor.fixed.status))
+    return _indexed(rows)
 
 
-def _align_gap(lists: dict[Lang, Sequence[Sentence]], start: dict[Lang, int],
-               end: dict[Lang, int], singles: list[_Placed], align_gap: GapAligner
-               ) -> list[tuple[tuple[Sentence, ...], tuple[Sentence, ...], float | None,
-                               BeadStatus]]:
+def _align_gap(ru: list[Sentence], zh: list[Sentence], singles: list[_Placed],
+               align_gap: GapAligner) -> list[Row]:
     """The gap's free sentences aligned, with its fixed one-sided beads put back in place."""
-    inside = [p for p in singles if all(start[lang] <= first and last <= end[lang]
-                                        for lang, (first, last) in p.runs.items())]
-    taken = {lang: {k for p in inside if lang in p.runs for k in range(*p.runs[lang])}
-             for lang in LANGS}
-    free = {lang: [s for k, s in enumerate(lists[lang][start[lang] : end[lang]], start[lang])
-                   if k not in taken[lang]] for lang in LANGS}
-    if not free["ru"] and not free["zh"]:
-        aligned = []
-    else:
-        ru, zh, gap_beads = align_gap(free["ru"], free["zh"])
-        aligned = [(tuple(ru[i] for i in b.ru), tuple(zh[j] for j in b.zh), b.score, b.status)
-                   for b in gap_beads]
-    for single in sorted(inside, key=lambda p: next(iter(p.sentences.values()))[0].start):
-        lang = next(iter(single.runs))
-        sentences = single.sentences[lang]
+    rows: list[Row] = []
+    if ru or zh:
+        ru_out, zh_out, beads = align_gap(ru, zh)
+        rows = [(tuple(ru_out[i] for i in b.ru), tuple(zh_out[j] for j in b.zh), b.score,
+                 b.status) for b in beads]
+    for single in sorted(singles, key=lambda p: next(iter(p.sentences.values()))[0].start):
+        (lang, sentences), = single.sentences.items()
         side = 0 if lang == "ru" else 1
-        at = next((k for k, bead in enumerate(aligned)
-                   if bead[side] and bead[side][0].start > sentences[0].start), len(aligned))
-        bead = (sentences, ()) if lang == "ru" else ((), sentences)
-        aligned.insert(at, (*bead, single.fixed.score, single.fixed.status))
-    return aligned
+        at = next((k for k, row in enumerate(rows)
+                   if row[side] and row[side][0].start > sentences[0].start), len(rows))
+        row = (sentences, ()) if lang == "ru" else ((), sentences)
+        rows.insert(at, (*row, single.fixed.score, single.fixed.status))
+    return rows
 
 
-def _indexed(beads: list[tuple[tuple[Sentence, ...], tuple[Sentence, ...], float | None,
-                               BeadStatus]]) -> tuple[tuple[Sentence, ...],
-                                                      tuple[Sentence, ...], list[Bead]]:
+def _indexed(rows: list[Row]) -> tuple[tuple[Sentence, ...], tuple[Sentence, ...], list[Bead]]:
     """Sentence lists in text order and beads pointing into them."""
-    ru = tuple(s for bead in beads for s in bead[0])
-    zh = tuple(s for bead in beads for s in bead[1])
+    ru = tuple(s for row in rows for s in row[0])
+    zh = tuple(s for row in rows for s in row[1])
     ru_index = {(s.start, s.end): k for k, s in enumerate(ru)}
     zh_index = {(s.start, s.end): k for k, s in enumerate(zh)}
     return ru, zh, [Bead(tuple(ru_index[(s.start, s.end)] for s in r),
                          tuple(zh_index[(s.start, s.end)] for s in z), score, status)
-                    for r, z, score, status in beads]
+                    for r, z, score, status in rows]

@@ -129,6 +129,9 @@ def create_app(session: ReviewSession, token: str, port: int) -> ASGIApp:
             return JSONResponse({"error": str(error)}, 400, headers=SECURITY_HEADERS)
         except StaleEdit as error:
             return JSONResponse({"error": str(error)}, 409, headers=SECURITY_HEADERS)
+        except OSError as error:  # nothing was written (see write_outputs)
+            return JSONResponse({"error": f"not saved, the files are as before: {error}"}, 500,
+                                headers=SECURITY_HEADERS)
         return JSONResponse(answer, headers=SECURITY_HEADERS)
 
     app = Starlette(routes=[
@@ -156,7 +159,7 @@ def bind_loopback(port: int = 0) -> list[socket.socket]:
             raise
         chosen = v4.getsockname()[1]
         if not socket.has_ipv6:
-            return [v4]
+            return _listening([v4])
         v6 = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
         v6.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
         try:
@@ -164,13 +167,21 @@ def bind_loopback(port: int = 0) -> list[socket.socket]:
         except OSError as error:
             v6.close()
             if error.errno in (errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT):
-                return [v4]  # no IPv6 loopback on this machine
+                return _listening([v4])  # no IPv6 loopback on this machine
             v4.close()
             if port:
                 raise
             continue
-        return [v4, v6]
+        return _listening([v4, v6])
     raise OSError(errno.EADDRINUSE, "no free port shared by 127.0.0.1 and ::1")
+
+
+def _listening(sockets: list[socket.socket]) -> list[socket.socket]:
+    """Listen at once, so the URL is reachable as soon as it is printed (the server may still
+    be starting: connections wait in the backlog)."""
+    for sock in sockets:
+        sock.listen(128)
+    return sockets
 
 
 class ReviewServer:
@@ -195,7 +206,11 @@ class ReviewServer:
     def run(self) -> None:
         """Serve until Ctrl-C (or until ``stop``)."""
         try:
+            # uvicorn shuts down on Ctrl-C, then re-raises it for whoever else listens: here
+            # Ctrl-C is the ordinary way to close the editor, not an error
             self.server.run(sockets=self.sockets)
+        except KeyboardInterrupt:
+            pass
         finally:
             for sock in self.sockets:
                 sock.close()
