@@ -223,7 +223,8 @@ async function save() {
   if (!response.ok) { say(`Not saved: ${answer.error}`, true); return; }
   editor.version = answer.version;
   editor.dirty.clear();
-  render();
+  await reload();  // the server's word on scores and statuses (a bead rebuilt as the aligner
+  // had it gets its score back)
   say(`Saved: ${answer.written.join(", ")}`);
   document.body.dataset.saved = String(answer.version);
 }
@@ -362,19 +363,26 @@ function onKey(event) {
   handler();
 }
 
+async function reload() {
+  const response = await api("api/state");
+  if (!response.ok) { say(`Cannot load the run: ${await response.text()}`, true); return false; }
+  const state = await response.json();
+  editor.version = state.version;
+  editor.lowScore = state.low_score;
+  editor.documents = state.documents;
+  editor.current = Math.min(editor.current, editor.documents.length - 1);
+  document.getElementById("corpus").textContent = `${state.corpus} → ${state.outputs.join(", ")}`;
+  render();
+  return true;
+}
+
 async function start() {
   for (const button of document.querySelectorAll("[data-action]")) {
     button.addEventListener("click", () => operations[button.dataset.action]());
   }
   document.addEventListener("keydown", onKey);
   window.addEventListener("beforeunload", (event) => { if (editor.dirty.size) event.preventDefault(); });
-  const response = await api("api/state");
-  if (!response.ok) { say(`Cannot load the run: ${await response.text()}`, true); return; }
-  const state = await response.json();
-  editor.version = state.version;
-  editor.lowScore = state.low_score;
-  editor.documents = state.documents;
-  document.getElementById("corpus").textContent = `${state.corpus} → ${state.outputs.join(", ")}`;
+  if (!(await reload())) return;
   const first = editor.documents.findIndex((d) => d.paired);
   showDocument(first >= 0 ? first : 0);
   document.body.dataset.ready = "true";
