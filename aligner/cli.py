@@ -32,7 +32,7 @@ from aligner.review.state import ReviewRun, StateError, write_state
 
 DEFAULT_CORPUS = Path("corpus")
 DEFAULT_OUTPUT = Path("output")
-EXTRA_FORMATS = ("parquet",)
+EXTRA_FORMATS = ("parquet", "xlsx", "moses", "jsonl")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -61,7 +61,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--min-score", type=float, default=None,
                      help="leave beads scoring below this out of the TMX (the CSV keeps all)")
     run.add_argument("-f", "--format", action="append", default=[], choices=EXTRA_FORMATS,
-                     dest="formats", help="also write aligned.parquet (repeatable)")
+                     dest="formats",
+                     help="also write aligned.parquet; aligned.xlsx (a review workbook); "
+                          "aligned.ru.txt + aligned.zh.txt (moses: line-aligned text for MT "
+                          "training); aligned.jsonl (one bead per line); repeatable")
     run.add_argument("--report", action="store_true",
                      help="also write report.html: both texts side by side, low scores and "
                           "unaligned sentences highlighted, an alignment plot per document")

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from aligner.model import AlignedDocument, Bead, CorpusResult, Sentence
+from aligner.model import AlignedDocument, Bead, BeadStatus, CorpusResult, Sentence
 
 JOINERS = {"ru": " ", "zh": ""}
 
@@ -63,12 +63,62 @@ def bead_rows(result: CorpusResult) -> Iterator[BeadRow]:
             yield bead_row(document, bead)
 
 
+@dataclass(frozen=True)
+class KeyedRow:
+    """A bead row with the stable keys a reviewed output is matched back to the run by.
+
+    Kept apart from BeadRow, whose fields are the CSV's columns (a public contract).
+    """
+
+    bead_id: str
+    ru_ids: tuple[str, ...]
+    zh_ids: tuple[str, ...]
+    status: BeadStatus
+    row: BeadRow
+
+
+def keyed_rows(result: CorpusResult) -> Iterator[KeyedRow]:
+    """bead_rows with each bead's id, its sentences' ids and its status, in the same order."""
+    for document in result.documents:
+        for bead in document.beads:
+            yield KeyedRow(
+                bead_id=document.bead_id(bead),
+                ru_ids=tuple(document.sentence_id("ru", i) for i in bead.ru),
+                zh_ids=tuple(document.sentence_id("zh", i) for i in bead.zh),
+                status=bead.status, row=bead_row(document, bead))
+
+
+def _umask() -> int:
+    """The process umask, read without changing it where Linux allows (os.umask cannot read
+    it without setting it, and setting it briefly races with other threads creating files)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write_atomically(path: Path, data: bytes) -> None:
-    """Write via a temporary file and a rename, so a half-written file is never left behind."""
+    """Write via a temporary file and a rename, so a half-written file is never left behind.
+
+    mkstemp creates the temporary file ``rw-------`` and the rename would keep that, so the
+    file gets the mode the user would get from any other program: an existing file keeps its
+    own, a new one gets ``0666`` less the umask.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        mode = 0o666 & ~_umask()
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as stream:
+            os.fchmod(stream.fileno(), mode)
             stream.write(data)
         os.replace(temporary, path)
     except BaseException:
