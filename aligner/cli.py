@@ -90,6 +90,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="port on 127.0.0.1 and ::1 (default: a free one)")
     review.add_argument("--no-browser", action="store_true",
                         help="only print the editor's URL; do not open a browser")
+    apply = commands.add_parser(
+        "apply", help="apply a review workbook (-f xlsx) edited in Excel or LibreOffice")
+    apply.add_argument("output", type=Path, help="the folder a `run` wrote (-o OUT_DIR)")
+    apply.add_argument("workbook", type=Path, help="the edited aligned.xlsx")
     evaluate = commands.add_parser(
         "evaluate", help="score the aligner on an eval set laid out like ../shared/eval")
     evaluate.add_argument("set_dir", type=Path, help="folder holding hard/ and clean/")
@@ -223,6 +227,26 @@ def review(args: argparse.Namespace) -> int:
     return 0
 
 
+def apply(args: argparse.Namespace) -> int:
+    from aligner.export.xlsx import ReviewWorkbookError
+    from aligner.review.workbook import apply_workbook
+
+    try:
+        applied = apply_workbook(args.output, args.workbook)
+    except (StateError, ReviewWorkbookError) as error:
+        print(f"ruzh-align: error: {error}", file=sys.stderr)
+        return 1
+    if not applied.documents:
+        print(f"{args.workbook}: no change to apply ({applied.confirmed} beads confirmed)")
+        return 0
+    print(f"{args.workbook}: applied to {len(applied.documents)} document(s) "
+          f"({', '.join(applied.documents)}): {applied.regrouped} bead(s) regrouped, "
+          f"{applied.confirmed} confirmed")
+    for path in applied.written:
+        print(f"wrote {path}")
+    return 0
+
+
 def evaluate(args: argparse.Namespace) -> int:
     from aligner.evaluate import evaluate_set
 
@@ -255,7 +279,7 @@ def main(argv: list[str] | None = None) -> int:
                      "with --segmentation")
     if args.command == "review" and not 0 <= args.port <= 65535:
         parser.error("--port must be between 0 and 65535")
-    commands = {"run": run, "evaluate": evaluate, "review": review}
+    commands = {"run": run, "evaluate": evaluate, "review": review, "apply": apply}
     return commands[args.command](args)
 
 

@@ -60,6 +60,8 @@ def write_outputs(result: CorpusResult, out_dir: Path, specs: list[OutputSpec]) 
         written = []
         for path in staged:
             target = out_dir / path.relative_to(staging)
+            if target.exists():  # a file the user made read-only, or shared, stays so
+                os.chmod(path, target.stat().st_mode & 0o777)
             os.replace(path, target)
             written.append(target)
         return written

@@ -7,6 +7,7 @@ time, nothing written unless everything is) hold whoever calls ``save``.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from aligner.export.outputs import write_outputs
 from aligner.model import LANGS, AlignedDocument
 from aligner.review.corrections import write_corrections
 from aligner.review.edits import BeadEdit, EditError, apply_edits
-from aligner.review.state import ReviewRun, read_state, write_state
+from aligner.review.state import ReviewRun, read_state, state_path, write_state
 
 
 class StaleEdit(Exception):
@@ -68,11 +69,25 @@ class ReviewSession:
     def __init__(self, out_dir: Path) -> None:
         self.out_dir = Path(out_dir).resolve()
         self.run: ReviewRun = read_state(self.out_dir)
+        self._stamp = self._on_disk()
         self.version = 0  # bumped by every save; a save must name the version it edited
         self._lock = threading.Lock()
 
+    def _on_disk(self) -> tuple[int, int]:
+        stat = state_path(self.out_dir).stat()
+        return stat.st_mtime_ns, stat.st_size
+
+    def _reload_if_changed(self) -> bool:
+        """Read the state again if something else (a re-run, ``apply``) rewrote it."""
+        if self._on_disk() == self._stamp:
+            return False
+        self.run, self._stamp = read_state(self.out_dir), self._on_disk()
+        self.version += 1
+        return True
+
     def editor_state(self) -> dict[str, Any]:
         with self._lock:
+            self._reload_if_changed()
             return {"version": self.version, "corpus": self.run.corpus,
                     "low_score": self.run.low_score,
                     "outputs": [spec.file for spec in self.run.outputs],
@@ -86,19 +101,41 @@ class ReviewSession:
         """
         edits = parse_documents(payload)
         with self._lock:
-            if not isinstance(payload, dict) or payload.get("version") != self.version:
+            changed_on_disk = self._reload_if_changed()
+            if changed_on_disk or payload.get("version") != self.version:
                 raise StaleEdit(f"this page shows version {payload.get('version')!r}, the "
-                                f"folder is at version {self.version}: reload to see it")
-            documents = {d.pair.doc_id: d for d in self.run.result.documents}
-            unknown = [doc for doc in edits if doc not in documents]
-            if unknown:
-                raise EditError(f"unknown document ids: {', '.join(unknown)}")
-            for doc, beads in edits.items():
-                documents[doc] = apply_edits(documents[doc], beads)
-            result = replace(self.run.result, documents=list(documents.values()))
-            run = replace(self.run, result=result)
-            written = write_outputs(result, self.out_dir, run.outputs)
-            written.append(write_state(self.out_dir, run))
-            written.append(write_corrections(self.out_dir, result))
-            self.run, self.version = run, self.version + 1
-            return {"version": self.version, "written": [path.name for path in written]}
+                                f"folder is at version {self.version}"
+                                + (" (rewritten by another command)" if changed_on_disk else "")
+                                + ": reload to see it")
+            return self._write(edits, label=lambda doc, k: f"bead {k + 1}")
+
+    def apply(self, edits: dict[str, list[BeadEdit]], label: Callable[[str, int], str]
+              ) -> list[Path]:
+        """Like ``save``, for corrections from elsewhere (a review workbook): no version."""
+        with self._lock:
+            self._reload_if_changed()
+            return [self.out_dir / name for name in self._write(edits, label)["written"]]
+
+    def _write(self, edits: dict[str, list[BeadEdit]], label: Callable[[str, int], str]
+               ) -> dict[str, Any]:
+        """Check every document's edits, then rewrite all outputs, the state and the store."""
+        documents = {d.pair.doc_id: d for d in self.run.result.documents}
+        unknown = [doc for doc in edits if doc not in documents]
+        if unknown:
+            raise EditError(f"unknown document ids: {', '.join(unknown)}")
+        problems = []
+        for doc, beads in edits.items():
+            try:
+                documents[doc] = apply_edits(documents[doc], beads,
+                                             label=lambda k, doc=doc: label(doc, k))
+            except EditError as error:
+                problems.append(str(error))
+        if problems:
+            raise EditError("; ".join(problems))
+        result = replace(self.run.result, documents=list(documents.values()))
+        run = replace(self.run, result=result)
+        written = write_outputs(result, self.out_dir, run.outputs)
+        written.append(write_state(self.out_dir, run))
+        written.append(write_corrections(self.out_dir, result))
+        self.run, self._stamp, self.version = run, self._on_disk(), self.version + 1
+        return {"version": self.version, "written": [path.name for path in written]}
