@@ -122,9 +122,10 @@ class DaskExecutor(Executor):
                                    dashboard_address=None)
             client = Client(cluster)
         try:
-            futures = client.map(align_in_worker, list(pairs),
+            # mapped arguments are positional: the config is repeated (it is small)
+            futures = client.map(align_in_worker, list(pairs), [config] * len(pairs),
                                  [tuple(fixed.get(pair.doc_id, ())) for pair in pairs],
-                                 config=config, pure=False)
+                                 pure=False)
             index_of = {future.key: index for index, future in enumerate(futures)}
             done = ((future, index_of[future.key]) for future in as_completed(futures))
             return _collect(done, len(pairs), progress)

@@ -193,3 +193,48 @@ def test_the_page_refuses_an_operation_that_would_lose_a_sentence(browser, out_d
             "nodes => nodes.map(n => n.dataset.action)") == [
             "save", "merge-next", "split", "shift-prev", "shift-next", "unalign", "confirm",
             "confirm-above", "undo", "redo", "next-problem"]
+
+
+def test_shift_unalign_confirm_above_and_next_problem(browser, out_dir: Path) -> None:
+    with serving(out_dir) as server:
+        page, errors = open_editor(browser, server.url)
+        sentences = page.locator("#beads .sentence").count()
+        d = int(bead_of(page, DATELINE).get_attribute("data-index"))
+
+        def types() -> list[str]:
+            return [page.locator(f'.bead[data-index="{k}"]').get_attribute("data-type")
+                    for k in (d - 1, d, d + 1)]
+
+        original = types()
+        assert original[1] == "1-1"
+        bead_of(page, DATELINE).locator(".side.zh .sentence").click()
+        page.keyboard.press("[")  # its Chinese sentence joins the bead above
+        assert types()[:2] == [f"{original[0][0]}-{int(original[0][2]) + 1}", "1-0"]
+        page.keyboard.press("z")
+        assert types() == original
+        bead_of(page, DATELINE).locator(".side.zh .sentence").click()
+        page.click('[data-action="shift-next"]')  # ... or the bead below
+        assert types()[1:] == ["1-0", f"{original[2][0]}-{int(original[2][2]) + 1}"]
+        page.click('[data-action="undo"]')
+        bead_of(page, DATELINE).locator(".side.ru .sentence").click()
+        page.keyboard.press("u")
+        assert [page.locator(f'.bead[data-index="{k}"]').get_attribute("data-type")
+                for k in (d, d + 1)] == ["1-0", "0-1"]
+        assert page.locator("#beads .sentence").count() == sentences
+        page.keyboard.press("z")
+        assert types() == original
+
+        bead_of(page, DATELINE).click()
+        page.keyboard.press("Shift+C")
+        statuses = page.locator("#beads .bead").evaluate_all(
+            "nodes => nodes.map(n => n.dataset.status)")
+        assert statuses[:d] == ["confirmed"] * d
+        assert set(statuses[d:]) == {"auto"}
+
+        page.keyboard.press("n")
+        problem = page.locator(".bead.cursor")
+        assert int(problem.get_attribute("data-index")) > d
+        assert problem.get_attribute("data-type") != "1-1" or "low" in problem.get_attribute(
+            "class")
+        assert page.locator("#beads .sentence").count() == sentences
+        assert errors == []

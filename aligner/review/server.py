@@ -84,6 +84,9 @@ class Guard:
         return None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":  # the editor has none: nothing to upgrade to
+            await send({"type": "websocket.close", "code": 1008})
+            return
         if scope["type"] == "http":
             reason = self.refusal(scope)
             if reason is not None:
@@ -154,9 +157,10 @@ def bind_loopback(port: int = 0) -> list[socket.socket]:
         v4 = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         try:
             v4.bind(("127.0.0.1", port))
-        except OSError:
+        except OSError as error:
             v4.close()
-            raise
+            raise OSError(error.errno, f"cannot listen on 127.0.0.1 port {port}: "
+                                       f"{error.strerror}") from None
         chosen = v4.getsockname()[1]
         if not socket.has_ipv6:
             return _listening([v4])
@@ -170,7 +174,8 @@ def bind_loopback(port: int = 0) -> list[socket.socket]:
                 return _listening([v4])  # no IPv6 loopback on this machine
             v4.close()
             if port:
-                raise
+                raise OSError(error.errno, f"cannot listen on ::1 port {port}: "
+                                           f"{error.strerror}") from None
             continue
         return _listening([v4, v6])
     raise OSError(errno.EADDRINUSE, "no free port shared by 127.0.0.1 and ::1")

@@ -233,7 +233,7 @@ function moveBead(delta) {
   const beads = currentDoc().beads;
   const k = Math.max(0, Math.min(beads.length - 1, editor.cursor.bead + delta));
   editor.cursor = { bead: k, lang: beads[k] && beads[k].ru.length ? "ru" : "zh", pos: 0 };
-  render();
+  renderCursor();
 }
 
 function moveSentence(delta) {
@@ -242,7 +242,7 @@ function moveSentence(delta) {
   const at = places.findIndex((p) => p.lang === editor.cursor.lang && p.pos === editor.cursor.pos);
   const next = places[Math.max(0, Math.min(places.length - 1, at + delta))];
   if (next) editor.cursor = { bead: editor.cursor.bead, lang: next.lang, pos: next.pos };
-  render();
+  renderCursor();
 }
 
 function showDocument(index, bead = 0) {
@@ -289,7 +289,6 @@ function renderBeads() {
     const row = element("div", { class: "bead", "data-bead": beadId(doc, bead), "data-type": beadType(bead),
       "data-status": bead.status, "data-index": String(k) });
     row.classList.toggle("low", isLow(bead));
-    row.classList.toggle("cursor", k === editor.cursor.bead);
     const score = element("span", { class: "score" }, bead.score === null ? "–" : bead.score.toFixed(2));
     if (bead.score === null) score.classList.add("none"); else score.style.background = scoreColour(bead.score);
     row.append(score);
@@ -298,11 +297,10 @@ function renderBeads() {
       if (!bead[lang].length) cell.classList.add("empty");
       bead[lang].forEach((id, pos) => {
         const span = element("span", { class: "sentence", "data-sentence": id }, text[lang].get(id));
-        if (k === editor.cursor.bead && lang === editor.cursor.lang && pos === editor.cursor.pos) span.classList.add("selected");
         span.addEventListener("click", (event) => {
           event.stopPropagation();
           editor.cursor = { bead: k, lang, pos };
-          render();
+          renderCursor();
         });
         cell.append(span);
       });
@@ -313,12 +311,26 @@ function renderBeads() {
     row.append(status);
     row.addEventListener("click", () => {
       editor.cursor = { bead: k, lang: bead.ru.length ? "ru" : "zh", pos: 0 };
-      render();
+      renderCursor();
     });
     return row;
   }));
-  const cursorRow = container.children[editor.cursor.bead];
-  if (cursorRow) cursorRow.scrollIntoView({ block: "nearest" });
+  renderCursor();
+}
+
+// Moving the cursor only moves two highlights: a long document is not redrawn per key.
+function renderCursor() {
+  const container = document.getElementById("beads");
+  for (const node of container.querySelectorAll(".cursor, .selected")) {
+    node.classList.remove("cursor", "selected");
+  }
+  const row = container.children[editor.cursor.bead];
+  if (!row) return;
+  row.classList.add("cursor");
+  const cell = row.querySelector(`.side.${editor.cursor.lang}`);
+  const span = cell && cell.children[editor.cursor.pos];
+  if (span) span.classList.add("selected");
+  row.scrollIntoView({ block: "nearest" });
 }
 
 function render() {
@@ -378,7 +390,10 @@ async function reload() {
 
 async function start() {
   for (const button of document.querySelectorAll("[data-action]")) {
-    button.addEventListener("click", () => operations[button.dataset.action]());
+    button.addEventListener("click", () => {
+      button.blur();  // or Enter/Space, meant for the bead, would press the button again
+      operations[button.dataset.action]();
+    });
   }
   document.addEventListener("keydown", onKey);
   window.addEventListener("beforeunload", (event) => { if (editor.dirty.size) event.preventDefault(); });
