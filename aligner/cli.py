@@ -16,11 +16,20 @@ from pathlib import Path
 from aligner.config import RunConfig
 from aligner.embed import ENCODERS, EncoderError
 from aligner.embed.cache import default_cache_dir
-from aligner.export import EXPORTERS, CsvExporter, ReportExporter, TmxExporter
+from aligner.export import EXPORTERS
 from aligner.export.base import write_extracted_texts
+from aligner.export.outputs import OutputSpec, write_outputs
 from aligner.language import detect_script_variant
 from aligner.model import AlignedDocument, CorpusResult
 from aligner.pipeline import align_corpus_dir
+from aligner.review.corrections import (
+    CorrectionsError,
+    CorrectionsReport,
+    compare,
+    read_corrections,
+    write_corrections,
+)
+from aligner.review.state import ReviewRun, StateError, write_state
 
 DEFAULT_CORPUS = Path("corpus")
 DEFAULT_OUTPUT = Path("output")
@@ -78,6 +87,17 @@ def build_parser() -> argparse.ArgumentParser:
                      help="Dask scheduler address (tcp://host:8786); without it a local "
                           "cluster of --jobs workers is started")
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
+    review = commands.add_parser(
+        "review", help="open the alignment editor for a run's output folder in the browser")
+    review.add_argument("output", type=Path, help="the folder a `run` wrote (-o OUT_DIR)")
+    review.add_argument("--port", type=int, default=0,
+                        help="port on 127.0.0.1 and ::1 (default: a free one)")
+    review.add_argument("--no-browser", action="store_true",
+                        help="only print the editor's URL; do not open a browser")
+    apply = commands.add_parser(
+        "apply", help="apply a review workbook (-f xlsx) edited in Excel or LibreOffice")
+    apply.add_argument("output", type=Path, help="the folder a `run` wrote (-o OUT_DIR)")
+    apply.add_argument("workbook", type=Path, help="the edited aligned.xlsx")
     evaluate = commands.add_parser(
         "evaluate", help="score the aligner on an eval set laid out like ../shared/eval")
     evaluate.add_argument("set_dir", type=Path, help="folder holding hard/ and clean/")
@@ -97,6 +117,14 @@ def traditional_documents(documents: list[AlignedDocument]) -> list[AlignedDocum
     """
     return [d for d in documents if d.pair.zh is not None and detect_script_variant(
         "".join(d.pair.zh.paragraph_text(p) for p in d.pair.zh.paragraphs)) == "traditional"]
+
+
+def corrections_summary(report: CorrectionsReport) -> str:
+    """What became of the reviewed beads of the previous run in this output folder."""
+    total = report.kept + len(report.dropped)
+    return (f"corrections:       {report.kept} of {total} kept"
+            + "".join(f"\n  dropped {d.doc}/{d.first} «{d.text}»: {d.reason}"
+                      for d in report.dropped))
 
 
 def summary(result: CorpusResult, encoder: str, seconds: float) -> str:
@@ -132,7 +160,24 @@ def summary(result: CorpusResult, encoder: str, seconds: float) -> str:
     return "\n".join(lines)
 
 
+def run_outputs(args: argparse.Namespace) -> list[OutputSpec]:
+    """The files this run writes; recorded in the review state, which regenerates them."""
+    specs = [OutputSpec("tmx", "aligned.tmx", {"min_score": args.min_score}),
+             OutputSpec("csv", "aligned.csv")]
+    specs += [OutputSpec(name, f"aligned{EXPORTERS[name].suffix}")
+              for name in dict.fromkeys(args.formats)]
+    if args.report:
+        specs.append(OutputSpec("html", "report.html", {"low_score": args.low_score}))
+    return specs
+
+
 def run(args: argparse.Namespace) -> int:
+    try:
+        # a person's reviewed beads from an earlier run here: the alignment passes through them
+        corrections = read_corrections(args.output)
+    except CorrectionsError as error:
+        print(f"ruzh-align: error: {error} (move it away to start afresh)", file=sys.stderr)
+        return 1
     config = RunConfig(encoder=args.encoder, presplit=args.presplit, laser_dir=args.laser_dir,
                        segmentation=args.segmentation, jobs=args.jobs, executor=args.executor,
                        scheduler=args.scheduler, match_by_content=not args.no_content_matching,
@@ -140,7 +185,8 @@ def run(args: argparse.Namespace) -> int:
                        cache_dir=None if args.no_cache else args.cache_dir or default_cache_dir())
     started = time.perf_counter()
     try:
-        result = align_corpus_dir(args.corpus, config, progress=not args.no_progress)
+        result = align_corpus_dir(args.corpus, config, progress=not args.no_progress,
+                                  fixed=corrections)
     except (EncoderError, NotADirectoryError) as error:
         print(f"ruzh-align: error: {error}", file=sys.stderr)
         return 1
@@ -151,22 +197,59 @@ def run(args: argparse.Namespace) -> int:
         print(f"ruzh-align: skipped {problem.rel}: {problem.reason}", file=sys.stderr)
     written = []
     if result.documents:
-        written += TmxExporter(min_score=args.min_score).write(result, args.output / "aligned.tmx")
-        written += CsvExporter().write(result, args.output / "aligned.csv")
+        specs = run_outputs(args)
+        written += write_outputs(result, args.output, specs)
         written += write_extracted_texts(result, args.output)
-        for name in dict.fromkeys(args.formats):
-            exporter = EXPORTERS[name]()
-            written += exporter.write(result, args.output / f"aligned{exporter.suffix}")
-        if args.report:
-            report = ReportExporter(low_score=args.low_score)
-            written += report.write(result, args.output / "report.html")
+        written.append(write_state(args.output, ReviewRun(result, specs, str(args.corpus),
+                                                           args.low_score)))
+        written.append(write_corrections(args.output, result))
     encoder = result.signature.split("|")[1].removeprefix("enc:") if result.signature else "-"
     print(summary(result, encoder, time.perf_counter() - started))
+    if corrections:
+        print(corrections_summary(compare(corrections, result)))
     for path in written:
         print(f"wrote {path}")
     if not result.documents:
         print(f"ruzh-align: error: nothing to align in {args.corpus}", file=sys.stderr)
         return 1
+    return 0
+
+
+def review(args: argparse.Namespace) -> int:
+    from aligner.review.server import ReviewServer
+
+    try:
+        server = ReviewServer(args.output, port=args.port)
+    except (StateError, OSError) as error:
+        print(f"ruzh-align: error: {error}", file=sys.stderr)
+        return 1
+    print(server.url, flush=True)
+    print("review: serving the editor until Ctrl-C", file=sys.stderr)
+    if not args.no_browser:
+        import webbrowser
+
+        webbrowser.open(server.url)
+    server.run()
+    return 0
+
+
+def apply(args: argparse.Namespace) -> int:
+    from aligner.export.xlsx import ReviewWorkbookError
+    from aligner.review.workbook import apply_workbook
+
+    try:
+        applied = apply_workbook(args.output, args.workbook)
+    except (StateError, ReviewWorkbookError) as error:
+        print(f"ruzh-align: error: {error}", file=sys.stderr)
+        return 1
+    if not applied.documents:
+        print(f"{args.workbook}: no change to apply ({applied.confirmed} beads confirmed)")
+        return 0
+    print(f"{args.workbook}: applied to {len(applied.documents)} document(s) "
+          f"({', '.join(applied.documents)}): {applied.regrouped} bead(s) regrouped, "
+          f"{applied.confirmed} confirmed")
+    for path in applied.written:
+        print(f"wrote {path}")
     return 0
 
 
@@ -200,7 +283,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "run" and args.presplit and args.segmentation != "default":
         parser.error("--presplit keeps every line as one sentence; it cannot be combined "
                      "with --segmentation")
-    return evaluate(args) if args.command == "evaluate" else run(args)
+    if args.command == "review" and not 0 <= args.port <= 65535:
+        parser.error("--port must be between 0 and 65535")
+    commands = {"run": run, "evaluate": evaluate, "review": review, "apply": apply}
+    return commands[args.command](args)
 
 
 if __name__ == "__main__":

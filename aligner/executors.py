@@ -10,21 +10,25 @@ nothing heavy crosses a process or network boundary but the documents.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from tqdm import tqdm
 
+from aligner.align.anchored import FixedBead
 from aligner.config import RunConfig
 from aligner.model import AlignedDocument, DocumentPair, FileProblem
 
 Outcome = AlignedDocument | FileProblem
+# Per document id, the reviewed beads its alignment must pass through (usually none).
+FixedBeads = Mapping[str, Sequence[FixedBead]]
 
 # One set of splitters and one encoder per worker process and configuration.
 _WORKER_PARTS: dict[RunConfig, object] = {}
 
 
-def align_in_worker(pair: DocumentPair, config: RunConfig) -> Outcome:
+def align_in_worker(pair: DocumentPair, config: RunConfig,
+                    fixed: Sequence[FixedBead] = ()) -> Outcome:
     """Align one pair with this process's own (lazily built) splitters and encoder."""
     from aligner.pipeline import RunParts, align_one, prepare_run
 
@@ -32,7 +36,7 @@ def align_in_worker(pair: DocumentPair, config: RunConfig) -> Outcome:
     if parts is None:
         parts = _WORKER_PARTS[config] = prepare_run(config)
     assert isinstance(parts, RunParts)
-    return align_one(pair, parts, config)
+    return align_one(pair, parts, config, fixed)
 
 
 class Executor(ABC):
@@ -41,8 +45,8 @@ class Executor(ABC):
     name: str = ""
 
     @abstractmethod
-    def map(self, pairs: Sequence[DocumentPair], config: RunConfig,
-            progress: bool) -> list[Outcome]:
+    def map(self, pairs: Sequence[DocumentPair], config: RunConfig, progress: bool,
+            fixed: FixedBeads) -> list[Outcome]:
         """One outcome per pair, in the order of ``pairs``."""
 
 
@@ -51,13 +55,13 @@ class SerialExecutor(Executor):
 
     name = "serial"
 
-    def __init__(self, align: Callable[[DocumentPair], Outcome]) -> None:
+    def __init__(self, align: Callable[[DocumentPair, Sequence[FixedBead]], Outcome]) -> None:
         self.align = align
 
-    def map(self, pairs: Sequence[DocumentPair], config: RunConfig,
-            progress: bool) -> list[Outcome]:
-        return [self.align(pair) for pair in tqdm(pairs, desc="aligning", unit="doc",
-                                                  disable=not progress)]
+    def map(self, pairs: Sequence[DocumentPair], config: RunConfig, progress: bool,
+            fixed: FixedBeads) -> list[Outcome]:
+        return [self.align(pair, fixed.get(pair.doc_id, ()))
+                for pair in tqdm(pairs, desc="aligning", unit="doc", disable=not progress)]
 
 
 def _collect(done: Iterable[tuple[Any, int]], total: int, progress: bool) -> list[Outcome]:
@@ -78,12 +82,13 @@ class ProcessExecutor(Executor):
     def __init__(self, jobs: int) -> None:
         self.jobs = jobs
 
-    def map(self, pairs: Sequence[DocumentPair], config: RunConfig,
-            progress: bool) -> list[Outcome]:
+    def map(self, pairs: Sequence[DocumentPair], config: RunConfig, progress: bool,
+            fixed: FixedBeads) -> list[Outcome]:
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
         with ProcessPoolExecutor(max_workers=self.jobs) as pool:
-            submitted = {pool.submit(align_in_worker, pair, config): index
+            submitted = {pool.submit(align_in_worker, pair, config,
+                                     tuple(fixed.get(pair.doc_id, ()))): index
                          for index, pair in enumerate(pairs)}
             done = ((future, submitted[future]) for future in as_completed(submitted))
             return _collect(done, len(pairs), progress)
@@ -102,8 +107,8 @@ class DaskExecutor(Executor):
         self.address = address
         self.jobs = jobs
 
-    def map(self, pairs: Sequence[DocumentPair], config: RunConfig,
-            progress: bool) -> list[Outcome]:
+    def map(self, pairs: Sequence[DocumentPair], config: RunConfig, progress: bool,
+            fixed: FixedBeads) -> list[Outcome]:
         try:
             from dask.distributed import Client, LocalCluster, as_completed
         except ImportError as error:
@@ -117,7 +122,10 @@ class DaskExecutor(Executor):
                                    dashboard_address=None)
             client = Client(cluster)
         try:
-            futures = client.map(align_in_worker, list(pairs), config=config, pure=False)
+            # mapped arguments are positional: the config is repeated (it is small)
+            futures = client.map(align_in_worker, list(pairs), [config] * len(pairs),
+                                 [tuple(fixed.get(pair.doc_id, ())) for pair in pairs],
+                                 pure=False)
             index_of = {future.key: index for index, future in enumerate(futures)}
             done = ((future, index_of[future.key]) for future in as_completed(futures))
             return _collect(done, len(pairs), progress)

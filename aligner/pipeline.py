@@ -6,10 +6,12 @@ collects per-file problems so that one bad file never stops the others.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
 from aligner.align import align_document
+from aligner.align.anchored import FixedBead, align_through
 from aligner.config import RunConfig
 from aligner.embed import Encoder, get_encoder
 from aligner.embed.cache import cached
@@ -85,11 +87,18 @@ def prepare_run(config: RunConfig, encoder: Encoder | None = None) -> RunParts:
 
 
 def align_pair(pair: DocumentPair, splitters: dict[str, Splitter], encoder: Encoder,
-               config: RunConfig) -> AlignedDocument:
-    """Split both sides of one pair and align them (or list an unpaired side's sentences)."""
+               config: RunConfig, fixed: Sequence[FixedBead] = ()) -> AlignedDocument:
+    """Split both sides of one pair and align them (or list an unpaired side's sentences).
+
+    ``fixed`` are the beads a person reviewed in an earlier run: the alignment passes
+    through those whose sentences are found again (see aligner.align.anchored).
+    """
     ru = splitters["ru"].split_document(pair.ru) if pair.ru else ()
     zh = splitters["zh"].split_document(pair.zh) if pair.zh else ()
-    if pair.is_paired:
+    if pair.is_paired and fixed:
+        ru, zh, beads = align_through(ru, zh, fixed, lambda r, z: align_document(
+            r, z, encoder, config.effective_aligner))
+    elif pair.is_paired:
         # The aligner may cut a sentence the splitter glued together, so it hands back both lists.
         ru, zh, beads = align_document(ru, zh, encoder, config.effective_aligner)
     else:
@@ -98,10 +107,11 @@ def align_pair(pair: DocumentPair, splitters: dict[str, Splitter], encoder: Enco
     return AlignedDocument(pair, ru, zh, tuple(beads))
 
 
-def align_one(pair: DocumentPair, parts: RunParts, config: RunConfig) -> Outcome:
+def align_one(pair: DocumentPair, parts: RunParts, config: RunConfig,
+              fixed: Sequence[FixedBead] = ()) -> Outcome:
     """Align one pair, or say why it could not be: one bad document must not cost the others."""
     try:
-        return align_pair(pair, parts.splitters, parts.encoder, config)
+        return align_pair(pair, parts.splitters, parts.encoder, config, fixed)
     except Exception as error:  # whatever it is, it is about this document only
         files = ", ".join(side.file.rel for side in (pair.ru, pair.zh) if side)
         return FileProblem(files, f"alignment failed: {type(error).__name__}: {error}")
@@ -115,15 +125,17 @@ def make_executor(config: RunConfig, parts: RunParts) -> Executor:
         raise ValueError(f"unknown executor {config.executor!r}: use 'local' or 'dask'")
     if config.jobs > 1:
         return ProcessExecutor(config.jobs)
-    return SerialExecutor(lambda pair: align_one(pair, parts, config))
+    return SerialExecutor(lambda pair, fixed: align_one(pair, parts, config, fixed))
 
 
 def align_corpus_dir(corpus_dir: Path, config: RunConfig, progress: bool = False,
-                     encoder: Encoder | None = None) -> CorpusResult:
+                     encoder: Encoder | None = None,
+                     fixed: Mapping[str, Sequence[FixedBead]] | None = None) -> CorpusResult:
     """Align every document under ``corpus_dir``.
 
     ``encoder`` may be passed in to reuse a loaded model across runs (and to
     read its call count afterwards); by default the configured one is built.
+    ``fixed`` maps a document id to the reviewed beads its alignment must keep.
     """
     corpus_dir = Path(corpus_dir)
     if not corpus_dir.is_dir():
@@ -141,7 +153,7 @@ def align_corpus_dir(corpus_dir: Path, config: RunConfig, progress: bool = False
         pairs = sorted([p for p in pairs if p.is_paired] + found.pairs + found.unpaired,
                        key=lambda pair: pair.doc_id)
         matches = found.matches
-    outcomes = make_executor(config, parts).map(pairs, config, progress)
+    outcomes = make_executor(config, parts).map(pairs, config, progress, fixed or {})
     documents = [outcome for outcome in outcomes if isinstance(outcome, AlignedDocument)]
     problems += [outcome for outcome in outcomes if isinstance(outcome, FileProblem)]
     return CorpusResult(documents=documents, problems=problems, files_read=files_read,

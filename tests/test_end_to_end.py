@@ -29,7 +29,7 @@ NEW_FILES = ["aligned.xlsx", "aligned.ru.txt", "aligned.zh.txt", "aligned.moses.
              "aligned.jsonl"]
 CSV_COLUMNS = ["doc", "ru_file", "zh_file", "ru_start", "ru_end", "zh_start", "zh_end",
                "ru_text", "zh_text", "score", "type", "ru_paragraph", "zh_paragraph",
-               "ru_locator", "zh_locator"]
+               "ru_locator", "zh_locator", "status"]
 
 
 @pytest.fixture(scope="module")

@@ -7,9 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from aligner.align.anchored import FixedBead
 from aligner.config import RunConfig
 from aligner.export import CsvExporter, TmxExporter
 from aligner.pipeline import align_corpus_dir, make_executor, prepare_run
+from aligner.review.corrections import reviewed_beads
+from aligner.review.edits import BeadEdit, apply_edits, edits_of
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
@@ -24,18 +27,32 @@ def test_executor_choice_follows_the_configuration() -> None:
 
 
 @pytest.fixture(scope="module")
-def serial_outputs() -> tuple[bytes, bytes]:
-    result = align_corpus_dir(CORPUS, RunConfig())
-    return CsvExporter().render(result), TmxExporter().render(result)
+def fixed() -> dict[str, list[FixedBead]]:
+    """A reviewed bead for every run to pass through: the paired document's beads 3 and 4
+    merged and confirmed, so the workers must receive it to give the same bytes."""
+    document = next(d for d in align_corpus_dir(CORPUS, RunConfig()).documents
+                    if d.pair.is_paired)
+    edits = edits_of(document)
+    merged = BeadEdit(edits[3].ru + edits[4].ru, edits[3].zh + edits[4].zh, "confirmed")
+    corrected = apply_edits(document, [*edits[:3], merged, *edits[5:]])
+    return {document.pair.doc_id: reviewed_beads(corrected)}
+
+
+@pytest.fixture(scope="module")
+def serial_outputs(fixed: dict[str, list[FixedBead]]) -> tuple[bytes, bytes]:
+    result = align_corpus_dir(CORPUS, RunConfig(), fixed=fixed)
+    csv = CsvExporter().render(result)
+    assert csv.count(b",confirmed\n") == 1
+    return csv, TmxExporter().render(result)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("config", [RunConfig(jobs=2), RunConfig(executor="dask", jobs=2)],
                          ids=["processes", "dask-local-cluster"])
-def test_parallel_runs_give_identical_bytes(config: RunConfig,
+def test_parallel_runs_give_identical_bytes(config: RunConfig, fixed: dict[str, list[FixedBead]],
                                             serial_outputs: tuple[bytes, bytes]) -> None:
     if config.executor == "dask":
         pytest.importorskip("dask.distributed", reason="dask.distributed is not installed")
-    result = align_corpus_dir(CORPUS, replace(config))
+    result = align_corpus_dir(CORPUS, replace(config), fixed=fixed)
     assert len(result.documents) == 2 and not result.problems
     assert (CsvExporter().render(result), TmxExporter().render(result)) == serial_outputs

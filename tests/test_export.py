@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -131,7 +132,7 @@ def test_fixture_offsets_are_exact(result: CorpusResult) -> None:
 def test_csv_columns_exactly(result: CorpusResult) -> None:
     expected = ["doc", "ru_file", "zh_file", "ru_start", "ru_end", "zh_start", "zh_end",
                 "ru_text", "zh_text", "score", "type", "ru_paragraph", "zh_paragraph",
-                "ru_locator", "zh_locator"]
+                "ru_locator", "zh_locator", "status"]
     assert expected == COLUMNS
     header = CsvExporter().render(result).decode("utf-8").split("\n", 1)[0]
     assert header == ",".join(expected)
@@ -156,6 +157,7 @@ def test_csv_one_to_one_row(result: CorpusResult) -> None:
         "zh_start": str(zh.start), "zh_end": str(zh.end),
         "ru_text": "Первое предложение.", "zh_text": "第一句。", "score": "0.9123", "type": "1-1",
         "ru_paragraph": "0", "zh_paragraph": "0", "ru_locator": "", "zh_locator": "",
+        "status": "auto",
     }
 
 
@@ -269,7 +271,7 @@ def test_tmx_one_tu_per_bead_with_both_sides(result: CorpusResult) -> None:
             (seg,) = tuv.findall("seg")
             assert seg.text and seg.text.strip() == seg.text
         props = {prop.get("type"): prop.text for prop in tu.findall("prop")}
-        assert set(props) == {"x-doc", "x-type", "x-score"}
+        assert set(props) == {"x-doc", "x-type", "x-score", "x-status"}
         assert props["x-doc"] == "news/doc"
     props = [{p.get("type"): p.text for p in tu.findall("prop")} for tu in units]
     assert [p["x-type"] for p in props] == ["1-1", "2-1", "1-2"]
@@ -335,6 +337,30 @@ def test_tmx_min_score_drops_unscored_beads() -> None:
     result.documents[0] = AlignedDocument(document.pair, document.ru_sentences,
                                           document.zh_sentences, (Bead((0,), (0,), None),))
     assert tmx_root(result, min_score=0.1).findall("body/tu") == []
+
+
+@pytest.mark.parametrize("status", ["confirmed", "edited"])
+def test_tmx_min_score_never_drops_a_reviewed_bead(status: str) -> None:
+    result = _result()
+    document = result.documents[0]
+    result.documents[0] = replace(document, beads=(
+        Bead((0,), (0,), 0.1, status), Bead((1, 2), (1,), None, status),
+        Bead((3,), (2, 3), 0.1, "auto")))
+    root = tmx_root(result, min_score=0.9)
+    kept = [{p.get("type"): p.text for p in tu.findall("prop")} for tu in root.findall("body/tu")]
+    assert [(p["x-type"], p["x-status"]) for p in kept] == [("1-1", status), ("2-1", status)]
+
+
+def test_status_column_and_prop_carry_each_beads_status() -> None:
+    result = _result()
+    document = result.documents[0]
+    result.documents[0] = replace(document, beads=(
+        Bead((0,), (0,), 0.9, "confirmed"), Bead((1, 2), (1,), None, "edited"),
+        Bead((3,), (2, 3), 0.6)))
+    assert [row["status"] for row in csv_rows(result)][:3] == ["confirmed", "edited", "auto"]
+    units = tmx_root(result).findall("body/tu")
+    statuses = [tu.find("prop[@type='x-status']").text for tu in units]
+    assert statuses == ["confirmed", "edited", "auto"]
 
 
 # --- determinism and files ---

@@ -35,6 +35,7 @@ class BeadRow:
     # empty for plain text, whose offsets are the file's own
     ru_locator: str
     zh_locator: str
+    status: str  # "auto", "edited" or "confirmed" (see Bead.status)
 
 
 def _side(sentences: tuple[Sentence, ...], ids: tuple[int, ...], joiner: str
@@ -61,6 +62,7 @@ def bead_row(document: AlignedDocument, bead: Bead) -> BeadRow:
         ru_text=ru_text, zh_text=zh_text, score=bead.score, type=bead.type,
         ru_paragraph=ru_paragraph, zh_paragraph=zh_paragraph,
         ru_locator=_locator(pair.ru, ru_start), zh_locator=_locator(pair.zh, zh_start),
+        status=bead.status,
     )
 
 

@@ -26,6 +26,7 @@ def to_dataframe(result: CorpusResult) -> pd.DataFrame:
         frame[column] = frame[column].astype("Int64")
     frame["score"] = frame["score"].astype("float64")
     frame["type"] = frame["type"].astype("category")
+    frame["status"] = frame["status"].astype("category")
     frame.attrs["signature"] = result.signature
     return frame
 

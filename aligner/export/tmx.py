@@ -53,11 +53,15 @@ class TmxExporter(Exporter):
             ru, zh = xml_safe(row.ru_text).strip(), xml_safe(row.zh_text).strip()
             if not ru or not zh:
                 continue
-            if self.min_score is not None and (row.score is None or row.score < self.min_score):
+            # --min-score filters the aligner's guesses; a bead a person edited or confirmed
+            # is a reviewed translation unit whatever its score
+            if (self.min_score is not None and row.status == "auto"
+                    and (row.score is None or row.score < self.min_score)):
                 continue
             tu = etree.SubElement(body, "tu")
             etree.SubElement(tu, "prop", type="x-doc").text = xml_safe(row.doc)
             etree.SubElement(tu, "prop", type="x-type").text = row.type
+            etree.SubElement(tu, "prop", type="x-status").text = row.status
             if row.score is not None:
                 etree.SubElement(tu, "prop", type="x-score").text = f"{row.score:.4f}"
             for lang, text in (("ru", ru), ("zh", zh)):
