@@ -29,6 +29,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--encoder", default="use")
     parser.add_argument("--worst", type=int, default=0, metavar="N",
                         help="also list the N documents with the lowest strict F1")
+    parser.add_argument("--cuts", type=int, default=10, metavar="N",
+                        help="list N of the mid-sentence cuts found (default: %(default)s)")
     args = parser.parse_args()
     args.modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     unknown = sorted(set(args.modes) - set(MODES))
@@ -46,7 +48,7 @@ def main() -> None:
     for mode in args.modes:
         report = evaluate_set(args.set_dir.resolve(), args.variant, presplit=mode == "presplit",
                               config=config, encoder=encoder)
-        print(report.format())
+        print(report.format(cut_examples=args.cuts))
         worst = sorted(report.documents, key=lambda d: d.counts.f1_strict)[: args.worst]
         for doc in worst:
             print(f"  worst: {doc.doc_id:28} strict F1 {doc.counts.f1_strict:.3f} "
