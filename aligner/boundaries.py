@@ -49,7 +49,8 @@ class Cut:
         return CLAUSE_END[self.lang].search(self.left) is None
 
     def format(self) -> str:
-        return f"{self.doc_id} {self.lang}@{self.at}: {self.left}‖{self.right}"
+        context = f"{self.left}‖{self.right}".replace("\n", "⏎")
+        return f"{self.doc_id} {self.lang}@{self.at}: {context}"
 
 
 @dataclass

@@ -10,9 +10,10 @@ alone), or as raw paragraphs (``raw``: our splitters and the aligner together).
 from __future__ import annotations
 
 import argparse
+from dataclasses import fields, replace
 from pathlib import Path
 
-from aligner.config import RunConfig
+from aligner.config import AlignerSettings, RunConfig
 from aligner.evaluate import evaluate_set, load_encoder
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -31,6 +32,9 @@ def parse_args() -> argparse.Namespace:
                         help="also list the N documents with the lowest strict F1")
     parser.add_argument("--cuts", type=int, default=10, metavar="N",
                         help="list N of the mid-sentence cuts found (default: %(default)s)")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="override an aligner setting (AlignerSettings field), repeatable: "
+                             "how a trade-off such as cut_margin_word is measured")
     args = parser.parse_args()
     args.modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     unknown = sorted(set(args.modes) - set(MODES))
@@ -39,9 +43,23 @@ def parse_args() -> argparse.Namespace:
     return args
 
 
+def aligner_settings(overrides: list[str]) -> AlignerSettings:
+    """The default settings with ``NAME=VALUE`` overrides, each value of the field's type."""
+    settings = AlignerSettings()
+    for override in overrides:
+        name, _, value = override.partition("=")
+        if name not in {f.name for f in fields(AlignerSettings)}:
+            raise SystemExit(f"eval_devset: unknown aligner setting {name!r}")
+        kind = type(getattr(settings, name))
+        parsed = value.lower() in ("1", "true", "yes") if kind is bool else kind(value)
+        settings = replace(settings, **{name: parsed})
+    return settings
+
+
 def main() -> None:
     args = parse_args()
-    config = RunConfig(encoder=args.encoder)
+    config = RunConfig(encoder=args.encoder, aligner=aligner_settings(args.set))
+    print(f"aligner settings: {config.aligner}")
     # One model for all modes, so the second mode's speed is not charged a second load.
     encoder, seconds = load_encoder(config)
     print(f"encoder {encoder.signature} loaded in {seconds:.1f} s\n")

@@ -195,8 +195,8 @@ def test_get_splitters() -> None:
     assert isinstance(normal["zh"], ChineseSplitter)
     presplit = get_splitters(presplit=True)
     assert isinstance(presplit["ru"], LineSplitter) and isinstance(presplit["zh"], LineSplitter)
-    assert normal["zh"].signature == "zh-rules-v1"
-    assert normal["ru"].signature.startswith("ru-moses-v2@sentence-splitter-")
+    assert normal["zh"].signature == "zh-rules-v2"
+    assert normal["ru"].signature.startswith("ru-moses-v3@sentence-splitter-")
     assert presplit["ru"].signature == "lines"
 
 

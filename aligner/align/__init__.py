@@ -40,16 +40,29 @@ def window_breaks(sentences: Sequence[Sentence], max_size: int) -> dict[int, np.
             for k in range(1, max_size + 1)}
 
 
+def composed_windows(singles: np.ndarray, size: int) -> np.ndarray:
+    """Vectors of all windows of ``size`` sentences built from the sentences' own vectors
+    (their normalised sum), for windows too rare to be worth an encoder call each."""
+    count = max(0, len(singles) - size + 1)
+    summed = sum(singles[s : s + count] for s in range(size))
+    return (summed / np.maximum(np.linalg.norm(summed, axis=1, keepdims=True), 1e-9)
+            ).astype(np.float32)
+
+
 def embed_windows(sentences: Sequence[Sentence], max_size: int, joiner: str,
-                  encoder: Encoder) -> WindowSet:
-    """Embed every window of one side in one encoder call, then cut the rows back out by size."""
+                  encoder: Encoder, embedded: int | None = None) -> WindowSet:
+    """Embed every window of one side of up to ``embedded`` sentences in one encoder call,
+    cut the rows back out by size, and compose the larger windows from sentence vectors."""
+    embedded = max_size if embedded is None else max(1, min(embedded, max_size))
     texts = window_texts(sentences, max_size, joiner)
-    flat = [text for size in sorted(texts) for text in texts[size]]
+    flat = [text for size in range(1, embedded + 1) for text in texts[size]]
     vectors = encoder.encode(flat)
     windows, offset = {}, 0
-    for size in sorted(texts):
+    for size in range(1, embedded + 1):
         windows[size] = vectors[offset : offset + len(texts[size])]
         offset += len(texts[size])
+    for size in range(embedded + 1, max_size + 1):
+        windows[size] = composed_windows(windows[1], size)
     lengths = {size: np.array([len(text) for text in texts[size]], dtype=np.float64)
                for size in texts}
     return WindowSet(windows, window_breaks(sentences, max_size), lengths)
@@ -88,9 +101,10 @@ def align_document(ru: Sequence[Sentence], zh: Sequence[Sentence], encoder: Enco
     if not ru or not zh:
         return tuple(ru), tuple(zh), ([Bead((i,), (), 1.0) for i in range(len(ru))]
                                       + [Bead((), (j,), 1.0) for j in range(len(zh))])
-    ru_side, zh_side = make_sides(embed_windows(ru, settings.max_ru, JOINERS["ru"], encoder),
-                                  embed_windows(zh, settings.max_zh, JOINERS["zh"], encoder),
-                                  settings.normaliser_sample)
+    ru_side, zh_side = make_sides(
+        embed_windows(ru, settings.max_ru, JOINERS["ru"], encoder, settings.embedded_window),
+        embed_windows(zh, settings.max_zh, JOINERS["zh"], encoder, settings.embedded_window),
+        settings.normaliser_sample)
     beads = []
     for (a, b), i, j in find_path(ru_side, zh_side, bead_shapes(settings), settings):
         if a and b:

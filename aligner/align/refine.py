@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, pairwise
+from typing import Literal
 
 import numpy as np
 
@@ -32,79 +33,103 @@ from aligner.align.scoring import (
 from aligner.config import AlignerSettings
 from aligner.embed.base import Encoder
 from aligner.model import Bead, Lang, Sentence
+from aligner.segment.chinese import word_boundaries
 
 # How far from the length-predicted point a cut is looked for, in standard deviations of the
 # log length ratio of the two halves (each half's ratio varies by length_log_ratio_sd, so
 # their difference by sqrt(2) times that): two keep ~95% of true cuts, measured on the dev set.
 WINDOW_SDS = 2.0
-# Chinese has a cut position between almost any two characters; the embedding cannot place a
-# cut more finely than a few characters, so in a long window only every third one is tried
-# (plus every position after a closing quote, bracket or colon, where a sentence without a
-# stop most often ends).
-ZH_STRIDE = 3
 # A title's end is looked for at its first few candidates only: titles come first, and every
 # extra candidate costs two encoder calls and one more chance of a wrong cut.
 MAX_TITLE_CUTS = 3
-# The cut is the cheapest of several positions, so its cost is optimistic; it has to beat the
-# alternatives by this share of a merge penalty (measured: 0 lets real insertions be absorbed,
-# a whole merge penalty rejects true cuts).
-CUT_MARGIN = 0.5
+
+# What a cut position looks like, which decides how sure the costs must be before it is made
+# (AlignerSettings.cut_margins): after a closing quote, bracket, colon or semicolon a sentence
+# often ends without a stop; after a comma it rarely does; with no mark at all only a title
+# (a paragraph's first sentence) ends there.
+CutKind = Literal["mark", "comma", "word"]
 
 ZH_NO_CUT_BEFORE = frozenset("，。、：；！？”’」』）)》〉】,.;:!?%…·-—")
-ZH_NO_CUT_AFTER = frozenset("“‘「『（(《〈【·，、；,;")
-ZH_SOFT_ENDS = frozenset("”’」』）)》】\"：:")
-RU_NO_CUT_AFTER = frozenset(",;—–-")
+ZH_NO_CUT_AFTER = frozenset("“‘「『（(《〈【·、")
+ZH_MARK_ENDS = frozenset("”’」』\"'；;。！？!?…")
+# A colon ends a title's first part (``英超：…``) or introduces a quotation far more often than
+# it ends a sentence, so it needs the evidence of a comma.
+ZH_COMMAS = frozenset("，,：:")
+RU_NO_CUT_AFTER = frozenset("—–-«„“([")
+RU_MARK_ENDS = frozenset(".!?…»\"”')];")
 RU_OPENERS = "«\"„“([—–-"
 # Words a Russian sentence cannot end with: prepositions, conjunctions, particles.
 RU_FUNCTION_WORDS = frozenset({
     "в", "во", "на", "с", "со", "к", "ко", "о", "об", "обо", "от", "до", "из", "за", "по", "под",
     "над", "при", "про", "для", "без", "у", "и", "а", "но", "или", "что", "как", "не", "ни", "же",
-    "ли", "бы", "то"})
+    "ли", "бы", "то", "через", "перед", "между", "после", "около", "возле", "среди", "чтобы",
+    "если", "когда", "пока", "хотя", "либо", "да", "также", "тоже", "чем", "где", "который",
+    "которая", "которое", "которые", "его", "её", "ее", "их", "этот", "эта", "это", "эти"})
 _WORD = re.compile(r"\S+")
 _LOWER_WORD = re.compile(r"[а-яё][а-яё-]*[а-яё][»\"”]?")
+# An initial (``В.``, ``Дж.``) or a short lower-case abbreviation (``г.``, ``ул.``, ``им.``): a
+# full stop after them is no sentence end, and what follows is usually a name.
+_ABBREVIATION = re.compile(r"(?:[А-ЯЁA-Z][а-яёa-z]?|[а-яё]{1,3})\.")
 
 
-def zh_cut_positions(text: str) -> list[int]:
-    """Where a Chinese sentence may be cut in two: never inside 《》, inside a Latin or digit
-    run, before punctuation or a space, nor after an opening mark or a comma."""
+def zh_cut_positions(text: str, title: bool = False) -> dict[int, CutKind]:
+    """Where a Chinese sentence may be cut in two, and what kind of place each is.
+
+    Only between two words (``word_boundaries``), never inside 《》, inside a Latin or digit
+    run, before punctuation or a space, nor after an opening mark or an enumeration comma;
+    a place with no punctuation before it only in a ``title`` (a paragraph's first sentence).
+    """
     depth = list(accumulate(text, lambda d, c: d + (c == "《") - (c == "》" and d > 0),
                             initial=0))
     last = list(accumulate(text, lambda kept, c: kept if c.isspace() else c, initial=""))
-    positions = []
-    for at in range(1, len(text)):
+    positions: dict[int, CutKind] = {}
+    for at in word_boundaries(text):
         before, after = text[at - 1], text[at]
         if (depth[at] > 0 or after in ZH_NO_CUT_BEFORE or last[at] in ZH_NO_CUT_AFTER
                 or after.isspace() or (before.isascii() and before.isalnum()
                                        and after.isascii() and after.isalnum())):
             continue
-        positions.append(at)
+        if last[at] in ZH_MARK_ENDS:
+            positions[at] = "mark"
+        elif last[at] in ZH_COMMAS:
+            positions[at] = "comma"
+        elif title:
+            positions[at] = "word"
     return positions
 
 
-def ru_cut_positions(text: str) -> list[int]:
+def ru_cut_positions(text: str, title: bool = False) -> dict[int, CutKind]:
     """Starts of the Russian words a sentence can begin with (a capital, a digit or an opening
-    quote or dash) where the text before can end one (not after a comma or a function word)."""
+    quote or dash), and what kind of place each is.
+
+    Only between words, never after a preposition, conjunction, particle, initial or short
+    abbreviation, nor after a dash or an opening mark; with no punctuation before it only in a
+    ``title``, after a lower-case word and before a capitalised one (never between two
+    capitalised words: that is a name, ``Андрея Ефимыча``).
+    """
     words = [(m.start(), m.group()) for m in _WORD.finditer(text)]
-    positions = []
+    positions: dict[int, CutKind] = {}
     for (_, before), (start, word) in pairwise(words):
         first = word.lstrip(RU_OPENERS)[:1]
         if not (word[0] in RU_OPENERS or first.isupper() or first.isdigit()):
             continue
-        if before[-1] in RU_NO_CUT_AFTER or before.lower() in RU_FUNCTION_WORDS:
+        bare = before.strip(".,;:!?…»\"”')(«„“").lower()
+        if (before[-1] in RU_NO_CUT_AFTER or bare in RU_FUNCTION_WORDS
+                or _ABBREVIATION.fullmatch(before.lstrip(RU_OPENERS))):
             continue
-        positions.append(start)
+        if before[-1] in RU_MARK_ENDS:
+            positions[start] = "mark"
+        elif before[-1] in ",:":
+            positions[start] = "comma"
+        elif title and _LOWER_WORD.fullmatch(before) and first.isupper():
+            positions[start] = "word"
     return positions
 
 
-def title_cut_positions(text: str) -> list[int]:
-    """Where a title without a full stop may end: a capitalised word right after a lower-case
-    one (``…в президентской гонке Член парламента…``), the first few such places."""
-    starts = set(ru_cut_positions(text))
-    words = [(m.start(), m.group()) for m in _WORD.finditer(text)]
-    cuts = [start for (_, before), (start, word) in pairwise(words)
-            if start in starts and word.lstrip(RU_OPENERS)[:1].isupper()
-            and _LOWER_WORD.fullmatch(before)]
-    return cuts[:MAX_TITLE_CUTS]
+def title_cut_positions(text: str) -> dict[int, CutKind]:
+    """Where a title without a full stop may end: the first few places ``ru_cut_positions``
+    allows in a title (``…в президентской гонке Член парламента…``)."""
+    return dict(list(ru_cut_positions(text, title=True).items())[:MAX_TITLE_CUTS])
 
 
 def length_window(positions: list[int], length: int, parts: tuple[int, int],
@@ -118,14 +143,6 @@ def length_window(positions: list[int], length: int, parts: tuple[int, int],
     reach = WINDOW_SDS * math.sqrt(2.0) * settings.length_log_ratio_sd
     keep = np.abs(log_share - math.log(parts[0] / parts[1])) <= reach
     return [p for p, k in zip(positions, keep, strict=True) if k]
-
-
-def zh_grid(text: str, positions: list[int]) -> list[int]:
-    """The Chinese positions worth embedding: all of a short window, else every ZH_STRIDE-th
-    one and every one right after a closing mark."""
-    if len(positions) <= 2 * ZH_STRIDE:
-        return positions
-    return [p for k, p in enumerate(positions) if k % ZH_STRIDE == 0 or text[p - 1] in ZH_SOFT_ENDS]
 
 
 def lengths(first: Sentence, second: Sentence) -> tuple[int, int]:
@@ -177,6 +194,7 @@ class Group:
     ru: tuple[int, ...]
     zh: tuple[int, ...]
     cuts: tuple[Cut, ...]
+    margins: tuple[float, ...]  # per cut, in merge penalties: how sure its costs must be
 
 
 class Refiner:
@@ -226,6 +244,15 @@ class Refiner:
                     best, best_cost = n, cost
         return best
 
+    def starts_paragraph(self, lang: Lang, i: int) -> bool:
+        """Whether sentence ``i`` is its paragraph's first: where a title without a stop sits."""
+        sentences = self.sentences[lang]
+        return i == 0 or sentences[i - 1].paragraph != sentences[i].paragraph
+
+    def margin(self, *kinds: CutKind | None) -> float:
+        """The margin a cut must win by: that of the least sure of its one or two positions."""
+        return max(self.settings.cut_margins[kind] for kind in kinds if kind is not None)
+
     def group(self, ks: tuple[int, ...], beads: Sequence[Bead]) -> Group:
         """The group of beads ``ks`` with the cuts to try in its single sentence(s)."""
         ru = tuple(i for k in ks for i in beads[k].ru)
@@ -233,21 +260,24 @@ class Refiner:
         ru_sentence, zh_text = self.sentences["ru"][ru[0]], self.sentences["zh"][zh[0]].text
         if len(zh) == 2:  # one Russian sentence against two Chinese ones: cut the Russian
             parts = lengths(self.sentences["zh"][zh[0]], self.sentences["zh"][zh[1]])
-            return Group(ks, ru, zh, tuple(
-                (p, None) for p in length_window(ru_cut_positions(ru_sentence.text),
-                                                 len(ru_sentence.text), parts, self.settings)))
+            kinds = ru_cut_positions(ru_sentence.text, self.starts_paragraph("ru", ru[0]))
+            window = length_window(sorted(kinds), len(ru_sentence.text), parts, self.settings)
+            return Group(ks, ru, zh, tuple((p, None) for p in window),
+                         tuple(self.margin(kinds[p]) for p in window))
+        ru_kinds: dict[int | None, CutKind | None]
         if len(ru) == 2:  # two Russian sentences against one Chinese: cut the Chinese
-            ru_cuts: list[int | None] = [None]
+            ru_kinds = {None: None}
             ru_parts = [lengths(ru_sentence, self.sentences["ru"][ru[1]])]
         else:  # a 1-1 bead that may hold a title on both sides: cut both
-            ru_cuts = list(title_cut_positions(ru_sentence.text))
-            ru_parts = [lengths(*split_sentence(ru_sentence, c)) for c in ru_cuts]
-        allowed = zh_cut_positions(zh_text)
-        windows = [length_window(allowed, len(zh_text), parts, self.settings)
+            ru_kinds = dict(title_cut_positions(ru_sentence.text))
+            ru_parts = [lengths(*split_sentence(ru_sentence, c)) for c in ru_kinds
+                        if c is not None]
+        zh_kinds = zh_cut_positions(zh_text, self.starts_paragraph("zh", zh[0]))
+        windows = [length_window(sorted(zh_kinds), len(zh_text), parts, self.settings)
                    for parts in ru_parts]
-        grid = set(zh_grid(zh_text, sorted(set().union(*windows))))
-        return Group(ks, ru, zh, tuple((c, p) for c, window in zip(ru_cuts, windows, strict=True)
-                                       for p in window if p in grid))
+        cuts = [(c, p) for c, window in zip(ru_kinds, windows, strict=True) for p in window]
+        return Group(ks, ru, zh, tuple(cuts),
+                     tuple(self.margin(ru_kinds[c], zh_kinds[p]) for c, p in cuts))
 
     # --- embedding ----------------------------------------------------------------------
 
@@ -302,22 +332,24 @@ class Refiner:
         return cost + self.settings.length_weight * length_cost(
             np.array([p.length for p in ru]), np.array([p.length for p in zh]), self.settings)
 
-    def best_cut(self, group: Group) -> tuple[Cut, float]:
-        """The cut whose two 1-1 beads cost least, and that cost."""
+    def best_cut(self, group: Group) -> tuple[Cut, float, float]:
+        """The cut whose two 1-1 beads cost least, that cost, and the margin it must win by."""
         ru = [self.pieces("ru", group.ru, cut[0]) for cut in group.cuts]
         zh = [self.pieces("zh", group.zh, cut[1]) for cut in group.cuts]
         costs = (self.pair_costs([r[0] for r in ru], [z[0] for z in zh])
                  + self.pair_costs([r[1] for r in ru], [z[1] for z in zh]))
         k = int(np.argmin(costs))
-        return group.cuts[k], float(costs[k])
+        return group.cuts[k], float(costs[k]), group.margins[k]
 
-    def cut_wins(self, group: Group, cut: Cut, cost: float) -> bool:
+    def cut_wins(self, group: Group, cut: Cut, cost: float, margin: float) -> bool:
         """Whether every other way the search could align the block costs more than the two
-        1-1 beads of the cut (by CUT_MARGIN merge penalties)."""
+        1-1 beads of the cut, by ``margin`` merge penalties: the cut is the cheapest of several
+        positions, so its cost is optimistic, and a wrong cut does more harm than a coarse
+        bead."""
         ru = block_side(self.pieces("ru", group.ru, cut[0]), self.window("ru", group.ru, cut[0]))
         zh = block_side(self.pieces("zh", group.zh, cut[1]), self.window("zh", group.zh, cut[1]))
         rivals = [c for path, c in block_paths(ru, zh, self.settings) if path != CUT_PATH]
-        return cost + CUT_MARGIN * self.settings.merge_penalty < min(rivals)
+        return cost + margin * self.settings.merge_penalty < min(rivals)
 
 
 def block_side(pieces: tuple[Piece, Piece], window: Window | None) -> Side:
@@ -368,8 +400,8 @@ def refine_alignment(ru: Sequence[Sentence], zh: Sequence[Sentence], beads: list
     refiner.embed_halves(groups)
     kept: dict[int, tuple[Group, Cut]] = {}
     for group in groups:
-        cut, cost = refiner.best_cut(group)
-        if refiner.cut_wins(group, cut, cost):
+        cut, cost, margin = refiner.best_cut(group)
+        if refiner.cut_wins(group, cut, cost, margin):
             kept[group.beads[0]] = (group, cut)
     if not kept:
         return tuple(ru), tuple(zh), beads
