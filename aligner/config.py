@@ -36,6 +36,9 @@ class AlignerSettings:
     # where the search's own costs prefer the halves; off for pre-split input, whose units are
     # the user's and must never be cut
     refine: bool = True
+    # A Russian and a Chinese sentence left unaligned side by side are paired when their cost is
+    # at most this (2 * null_cost is where the search found them a tie with two nulls)
+    gap_pair_cost: float = 1.1
     # How much cheaper, in merge penalties, a refinement cut must make its block than any
     # coarser alignment of it, by what stands before the cut: a closing mark, colon or
     # semicolon ("mark"), a comma, or nothing (a title's last "word").  A wrong cut is worse

@@ -124,7 +124,7 @@ def test_banded_search_equals_full_search_when_band_covers_path() -> None:
 
     breaks = {1: np.zeros(40, bool), 2: np.zeros(39, bool)}
     lengths = {1: np.full(40, 10.0), 2: np.full(39, 20.0)}
-    settings = AlignerSettings(length_weight=0.0)
+    settings = AlignerSettings(length_weight=0.0, max_ru=2, max_zh=2)  # the windows built above
     ru, zh = make_sides(WindowSet(windows(base), breaks, lengths),
                         WindowSet(windows(other), breaks, lengths), 20)
     shapes = bead_shapes(settings)

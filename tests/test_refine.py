@@ -153,10 +153,13 @@ def test_cut_positions_respect_the_writing_systems() -> None:
         return [(ru[p:].split()[0], kind) for p, kind in positions.items()]
 
     assert starts(ru_cut_positions(ru)) == [("Что", "comma"), ("Затем", "mark")]
-    assert starts(ru_cut_positions(ru, title=True)) == [
-        ("Что", "comma"), ("Это", "word"), ("Затем", "mark")]
-    assert starts(title_cut_positions(ru)) == [("Что", "comma"), ("Это", "word"),
-                                               ("Затем", "mark")]
+    # After the comma the sentence is no title, so no bare place counts.
+    assert starts(ru_cut_positions(ru, title=True)) == [("Что", "comma"), ("Затем", "mark")]
+    title = "Уоррен вступила в гонку Член парламента Элизабет Уоррен заявила в Бостоне"
+    assert [(title[p:].split()[0], kind) for p, kind in title_cut_positions(title).items()] == [
+        ("Член", "word"), ("Элизабет", "word")]
+    opening = zh_cut_positions("俄媒指出,两国领导人上一次面对面会晤是在九月", title=True)
+    assert opening[5] == "comma" and max(opening) == 5  # no bare place after the comma
 
 
 @pytest.mark.parametrize("text", [

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from aligner.align.calibration import Evidence, probability
 from aligner.align.dp import find_path
 from aligner.align.refine import refine_alignment
 from aligner.align.scoring import Side, WindowSet, bead_shapes, make_sides, normalised_cost
@@ -19,11 +20,10 @@ from aligner.config import AlignerSettings
 from aligner.embed.base import Encoder
 from aligner.model import Bead, Sentence
 
-# How sharply a bead's cost turns into a score: at the decision boundary (the
-# cost where aligning and leaving both sentences unaligned tie) the score is 0.5.
-SCORE_SLOPE = 4.0
 JOINERS = {"ru": " ", "zh": ""}
 NULL_NEIGHBOURHOOD = 3  # sentences either side of the path a null's best rival is looked for in
+RIVAL_SHIFTS = (-2, -1, 1, 2)  # where a bead's rival windows on the other side start, relative
+FAR = 2.0  # the cost or margin recorded when there is no rival to measure against
 
 
 def window_texts(sentences: Sequence[Sentence], max_size: int, joiner: str) -> dict[int, list[str]]:
@@ -68,56 +68,106 @@ def embed_windows(sentences: Sequence[Sentence], max_size: int, joiner: str,
     return WindowSet(windows, window_breaks(sentences, max_size), lengths)
 
 
-def _sigmoid(x: np.ndarray | float) -> float:
-    return float(1.0 / (1.0 + np.exp(-SCORE_SLOPE * x)))
-
-
-def _null_score(sentence: int, own: Side, other: Side, near: int,
-                settings: AlignerSettings) -> float:
-    """Confidence that a sentence really has no counterpart: how far its best nearby rival is
-    from being worth aligning."""
+def null_evidence(sentence: int, own: Side, other: Side, near: int) -> Evidence:
+    """A sentence left unaligned, judged by its best nearby partner: the closer that comes to
+    being worth aligning, the less sure the null."""
     lo = max(0, near - NULL_NEIGHBOURHOOD)
     hi = min(other.length, near + NULL_NEIGHBOURHOOD + 1)
     if lo >= hi:
-        return 1.0
+        return Evidence("null", FAR, 0.0, 1)
     similarity = other.vectors[1][lo:hi] @ own.vectors[1][sentence]
     cost = normalised_cost(similarity, own.normaliser[1][sentence], other.normaliser[1][lo:hi])
-    return _sigmoid(float(cost.min()) - 2 * settings.null_cost)
+    return Evidence("null", float(cost.min()), 0.0, 1)
 
 
-def _pair_score(cost: float, settings: AlignerSettings) -> float:
-    """A bead's score from its normalised cost: 0.5 where aligning ties with two nulls."""
-    return _sigmoid(2 * settings.null_cost - cost)
+def pair_evidence(ru: Side, zh: Side, shape: tuple[int, int], ru_start: int,
+                  zh_start: int) -> Evidence:
+    """A bead of the search, with its cost and how far ahead of its rivals it is: the same
+    Russian window against Chinese windows of the same size a sentence or two away, and the
+    other way round.  A bead that barely beats a shifted neighbour is a coin toss."""
+    a, b = shape
+    cost = float(normalised_cost(float(zh.vectors[b][zh_start] @ ru.vectors[a][ru_start]),
+                                 ru.normaliser[a][ru_start], zh.normaliser[b][zh_start]))
+    rivals = []
+    for own, other, size, other_size, start, other_start in (
+            (ru, zh, a, b, ru_start, zh_start), (zh, ru, b, a, zh_start, ru_start)):
+        shifts = np.array([other_start + d for d in RIVAL_SHIFTS
+                           if 0 <= other_start + d < len(other.vectors[other_size])], dtype=int)
+        if len(shifts):
+            similarity = other.vectors[other_size][shifts] @ own.vectors[size][start]
+            rivals.append(normalised_cost(similarity, own.normaliser[size][start],
+                                          other.normaliser[other_size][shifts]).min())
+    margin = float(min(rivals)) - cost if rivals else FAR
+    return Evidence("pair", cost, margin, a + b)
+
+
+def pair_gap_nulls(beads: list[Bead], evidence: list[Evidence], ru: Side, zh: Side,
+                   settings: AlignerSettings) -> tuple[list[Bead], list[Evidence]]:
+    """Pair a Russian and a Chinese sentence the search left unaligned side by side.
+
+    Both sit in the same gap between the same two aligned neighbours, so they are most likely
+    each other's translation put in other words (``- сказал помощник российского лидера.`` /
+    ``乌沙科夫补充道。``): the search only left them apart because their cost came out a little
+    above two nulls.  Up to ``settings.gap_pair_cost`` they become a 1-1 bead, with the low
+    score its cost earns, which a translator sees and checks.
+    """
+    paired_beads: list[Bead] = []
+    paired_evidence: list[Evidence] = []
+    k = 0
+    while k < len(beads):
+        if k + 1 < len(beads) and {beads[k].type, beads[k + 1].type} == {"1-0", "0-1"}:
+            i = (beads[k].ru or beads[k + 1].ru)[0]
+            j = (beads[k].zh or beads[k + 1].zh)[0]
+            found = pair_evidence(ru, zh, (1, 1), i, j)
+            if found.cost <= settings.gap_pair_cost:
+                paired_beads.append(Bead((i,), (j,), round(probability(found), 4)))
+                paired_evidence.append(found)
+                k += 2
+                continue
+        paired_beads.append(beads[k])
+        paired_evidence.append(evidence[k])
+        k += 1
+    return paired_beads, paired_evidence
+
+
+def align_with_evidence(ru: Sequence[Sentence], zh: Sequence[Sentence], encoder: Encoder,
+                        settings: AlignerSettings
+                        ) -> tuple[tuple[Sentence, ...], tuple[Sentence, ...], list[Bead],
+                                   list[Evidence]]:
+    """``align_document``, with the evidence each bead was scored on (what
+    ``benchmarks/fit_calibration.py`` fits the calibration to)."""
+    if not ru or not zh:
+        return tuple(ru), tuple(zh), ([Bead((i,), (), 1.0) for i in range(len(ru))]
+                                      + [Bead((), (j,), 1.0) for j in range(len(zh))]), []
+    ru_side, zh_side = make_sides(
+        embed_windows(ru, settings.max_ru, JOINERS["ru"], encoder, settings.embedded_window),
+        embed_windows(zh, settings.max_zh, JOINERS["zh"], encoder, settings.embedded_window),
+        settings.normaliser_sample)
+    beads, evidence = [], []
+    for (a, b), i, j in find_path(ru_side, zh_side, bead_shapes(settings), settings):
+        if a and b:
+            found = pair_evidence(ru_side, zh_side, (a, b), i - a, j - b)
+        elif a:
+            found = null_evidence(i - 1, ru_side, zh_side, j)
+        else:
+            found = null_evidence(j - 1, zh_side, ru_side, i)
+        evidence.append(found)
+        beads.append(Bead(tuple(range(i - a, i)), tuple(range(j - b, j)),
+                          round(probability(found), 4)))
+    beads, evidence = pair_gap_nulls(beads, evidence, ru_side, zh_side, settings)
+    if not settings.refine:
+        return tuple(ru), tuple(zh), beads, evidence
+    return refine_alignment(ru, zh, beads, evidence, ru_side, zh_side, encoder, settings)
 
 
 def align_document(ru: Sequence[Sentence], zh: Sequence[Sentence], encoder: Encoder,
                    settings: AlignerSettings
                    ) -> tuple[tuple[Sentence, ...], tuple[Sentence, ...], list[Bead]]:
-    """The sentences of both sides and beads covering each of them once, in order.
+    """The sentences of both sides and beads covering each of them once, in order, each
+    scored with the chance that it is right (``aligner.align.calibration``).
 
     The sentences are the ones given, except where refinement (``settings.refine``) cut one
     the splitter had glued together; bead indices point into the returned lists.
     """
-    if not ru or not zh:
-        return tuple(ru), tuple(zh), ([Bead((i,), (), 1.0) for i in range(len(ru))]
-                                      + [Bead((), (j,), 1.0) for j in range(len(zh))])
-    ru_side, zh_side = make_sides(
-        embed_windows(ru, settings.max_ru, JOINERS["ru"], encoder, settings.embedded_window),
-        embed_windows(zh, settings.max_zh, JOINERS["zh"], encoder, settings.embedded_window),
-        settings.normaliser_sample)
-    beads = []
-    for (a, b), i, j in find_path(ru_side, zh_side, bead_shapes(settings), settings):
-        if a and b:
-            similarity = float(zh_side.vectors[b][j - b] @ ru_side.vectors[a][i - a])
-            cost = normalised_cost(similarity, ru_side.normaliser[a][i - a],
-                                   zh_side.normaliser[b][j - b])
-            score = _pair_score(float(cost), settings)
-        elif a:
-            score = _null_score(i - 1, ru_side, zh_side, j, settings)
-        else:
-            score = _null_score(j - 1, zh_side, ru_side, i, settings)
-        beads.append(Bead(tuple(range(i - a, i)), tuple(range(j - b, j)), round(score, 4)))
-    if not settings.refine:
-        return tuple(ru), tuple(zh), beads
-    return refine_alignment(ru, zh, beads, ru_side, zh_side, encoder, settings,
-                  lambda cost: _pair_score(cost, settings))
+    ru_out, zh_out, beads, _ = align_with_evidence(ru, zh, encoder, settings)
+    return ru_out, zh_out, beads

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate, pairwise
 from typing import Literal
 
 import numpy as np
 
+from aligner.align.calibration import Evidence, probability
 from aligner.align.scoring import (
     Side,
     bead_shapes,
@@ -55,6 +56,8 @@ ZH_MARK_ENDS = frozenset("”’」』\"'；;。！？!?…")
 # A colon ends a title's first part (``英超：…``) or introduces a quotation far more often than
 # it ends a sentence, so it needs the evidence of a comma.
 ZH_COMMAS = frozenset("，,：:")
+# Marks no title holds before its end: where one has been, a bare cut is inside a sentence.
+TITLE_BREAKERS = frozenset("，,；;。！？!?")
 RU_NO_CUT_AFTER = frozenset("—–-«„“([")
 RU_MARK_ENDS = frozenset(".!?…»\"”')];")
 RU_OPENERS = "«\"„“([—–-"
@@ -77,11 +80,14 @@ def zh_cut_positions(text: str, title: bool = False) -> dict[int, CutKind]:
 
     Only between two words (``word_boundaries``), never inside 《》, inside a Latin or digit
     run, before punctuation or a space, nor after an opening mark or an enumeration comma;
-    a place with no punctuation before it only in a ``title`` (a paragraph's first sentence).
+    a place with no punctuation before it only in a ``title`` (a paragraph's first sentence)
+    and only while no comma or stop comes before it: a title has none, a sentence that merely
+    opens a paragraph (``俄媒指出,两国领导人上一次…``) does.
     """
     depth = list(accumulate(text, lambda d, c: d + (c == "《") - (c == "》" and d > 0),
                             initial=0))
     last = list(accumulate(text, lambda kept, c: kept if c.isspace() else c, initial=""))
+    clause_before = list(accumulate((c in TITLE_BREAKERS for c in text), max, initial=False))
     positions: dict[int, CutKind] = {}
     for at in word_boundaries(text):
         before, after = text[at - 1], text[at]
@@ -93,7 +99,7 @@ def zh_cut_positions(text: str, title: bool = False) -> dict[int, CutKind]:
             positions[at] = "mark"
         elif last[at] in ZH_COMMAS:
             positions[at] = "comma"
-        elif title:
+        elif title and not clause_before[at]:
             positions[at] = "word"
     return positions
 
@@ -105,7 +111,7 @@ def ru_cut_positions(text: str, title: bool = False) -> dict[int, CutKind]:
     Only between words, never after a preposition, conjunction, particle, initial or short
     abbreviation, nor after a dash or an opening mark; with no punctuation before it only in a
     ``title``, after a lower-case word and before a capitalised one (never between two
-    capitalised words: that is a name, ``Андрея Ефимыча``).
+    capitalised words: that is a name, ``Андрея Ефимыча``), with no comma or stop before it.
     """
     words = [(m.start(), m.group()) for m in _WORD.finditer(text)]
     positions: dict[int, CutKind] = {}
@@ -121,7 +127,8 @@ def ru_cut_positions(text: str, title: bool = False) -> dict[int, CutKind]:
             positions[start] = "mark"
         elif before[-1] in ",:":
             positions[start] = "comma"
-        elif title and _LOWER_WORD.fullmatch(before) and first.isupper():
+        elif (title and _LOWER_WORD.fullmatch(before) and first.isupper()
+              and not TITLE_BREAKERS & set(text[:start])):
             positions[start] = "word"
     return positions
 
@@ -341,15 +348,13 @@ class Refiner:
         k = int(np.argmin(costs))
         return group.cuts[k], float(costs[k]), group.margins[k]
 
-    def cut_wins(self, group: Group, cut: Cut, cost: float, margin: float) -> bool:
-        """Whether every other way the search could align the block costs more than the two
-        1-1 beads of the cut, by ``margin`` merge penalties: the cut is the cheapest of several
-        positions, so its cost is optimistic, and a wrong cut does more harm than a coarse
-        bead."""
+    def cut_advantage(self, group: Group, cut: Cut, cost: float) -> float:
+        """How much more the cheapest other way the search could align the block costs than
+        the two 1-1 beads of the cut."""
         ru = block_side(self.pieces("ru", group.ru, cut[0]), self.window("ru", group.ru, cut[0]))
         zh = block_side(self.pieces("zh", group.zh, cut[1]), self.window("zh", group.zh, cut[1]))
         rivals = [c for path, c in block_paths(ru, zh, self.settings) if path != CUT_PATH]
-        return cost + margin * self.settings.merge_penalty < min(rivals)
+        return min(rivals) - cost
 
 
 def block_side(pieces: tuple[Piece, Piece], window: Window | None) -> Side:
@@ -387,29 +392,35 @@ def block_paths(ru: Side, zh: Side, settings: AlignerSettings
 
 
 def refine_alignment(ru: Sequence[Sentence], zh: Sequence[Sentence], beads: list[Bead],
-                     ru_side: Side, zh_side: Side, encoder: Encoder, settings: AlignerSettings,
-                     score: Callable[[float], float]
-                     ) -> tuple[tuple[Sentence, ...], tuple[Sentence, ...], list[Bead]]:
-    """The sentences, cut where the search prefers it, and the beads over them.
+                     evidence: list[Evidence], ru_side: Side, zh_side: Side, encoder: Encoder,
+                     settings: AlignerSettings
+                     ) -> tuple[tuple[Sentence, ...], tuple[Sentence, ...], list[Bead],
+                                list[Evidence]]:
+    """The sentences, cut where the search's costs prefer it by the cut's margin, and the
+    beads over them with their evidence (a new bead's margin is its share of the cut's
+    advantage over the coarser alignment).
 
-    ``score`` turns a 1-1 bead's cost into the aligner's confidence, so the new beads are
-    scored like the others.
+    The cut is the cheapest of several positions, so its cost is optimistic, and a wrong cut
+    does more harm than a coarse bead: it must win by ``settings.cut_margins`` merge
+    penalties, more the less its place looks like a sentence end.
     """
     refiner = Refiner({"ru": ru, "zh": zh}, {"ru": ru_side, "zh": zh_side}, encoder, settings)
     groups = refiner.groups(beads)
     refiner.embed_halves(groups)
-    kept: dict[int, tuple[Group, Cut]] = {}
+    kept: dict[int, tuple[Group, Cut, float]] = {}
     for group in groups:
         cut, cost, margin = refiner.best_cut(group)
-        if refiner.cut_wins(group, cut, cost, margin):
-            kept[group.beads[0]] = (group, cut)
+        advantage = refiner.cut_advantage(group, cut, cost)
+        if advantage > margin * settings.merge_penalty:
+            kept[group.beads[0]] = (group, cut, advantage)
     if not kept:
-        return tuple(ru), tuple(zh), beads
-    ru_cuts = {g.ru[0]: cut[0] for g, cut in kept.values() if cut[0] is not None}
-    zh_cuts = {g.zh[0]: cut[1] for g, cut in kept.values() if cut[1] is not None}
+        return tuple(ru), tuple(zh), beads, evidence
+    ru_cuts = {g.ru[0]: cut[0] for g, cut, _ in kept.values() if cut[0] is not None}
+    zh_cuts = {g.zh[0]: cut[1] for g, cut, _ in kept.values() if cut[1] is not None}
     new_ru, ru_at = apply_cuts(ru, ru_cuts)
     new_zh, zh_at = apply_cuts(zh, zh_cuts)
     refined: list[Bead] = []
+    refined_evidence: list[Evidence] = []
     done: set[int] = set()
     for k, bead in enumerate(beads):
         if k in done:
@@ -417,8 +428,9 @@ def refine_alignment(ru: Sequence[Sentence], zh: Sequence[Sentence], beads: list
         if k not in kept:
             refined.append(Bead(tuple(x for i in bead.ru for x in ru_at[i]),
                                 tuple(x for j in bead.zh for x in zh_at[j]), bead.score))
+            refined_evidence.append(evidence[k])
             continue
-        group, cut = kept[k]
+        group, cut, advantage = kept[k]
         done.update(group.beads)
         ru_pieces = refiner.pieces("ru", group.ru, cut[0])
         zh_pieces = refiner.pieces("zh", group.zh, cut[1])
@@ -428,8 +440,11 @@ def refine_alignment(ru: Sequence[Sentence], zh: Sequence[Sentence], beads: list
         for half in range(2):
             cost = float(normalised_cost(similarity[half], ru_pieces[half].normaliser,
                                          zh_pieces[half].normaliser))
-            refined.append(Bead((new_ru_ids[half],), (new_zh_ids[half],), round(score(cost), 4)))
-    return new_ru, new_zh, refined
+            found = Evidence("cut", cost, advantage / 2, 2)
+            refined.append(Bead((new_ru_ids[half],), (new_zh_ids[half],),
+                                round(probability(found), 4)))
+            refined_evidence.append(found)
+    return new_ru, new_zh, refined, refined_evidence
 
 
 def apply_cuts(sentences: Sequence[Sentence], cuts: dict[int, int]
