@@ -84,9 +84,10 @@ def boundary_position(text: str, offset: int) -> int:
     return len(text[:offset].rstrip())
 
 
-def is_sentence_boundary(text: str, at: int, lang: Lang, gold_ends: set[int]) -> bool:
-    """Whether a segment may start or end at ``at`` (a ``boundary_position``)."""
-    if at == 0 or at in gold_ends:
+def is_sentence_boundary(text: str, at: int, lang: Lang, known: set[int]) -> bool:
+    """Whether a segment may start or end at ``at`` (a ``boundary_position``); ``known`` holds
+    positions that are boundaries whatever stands there."""
+    if at == 0 or at in known:
         return True
     rest = text[at:]
     if not rest.strip() or "\n" in rest[: len(rest) - len(rest.lstrip())]:
@@ -107,15 +108,19 @@ def segment_spans(document: AlignedDocument, lang: Lang) -> list[Span]:
 
 
 def check_segments(doc_id: str, lang: Lang, text: str, segments: Iterable[Span],
-                   gold_units: Sequence[Span] = ()) -> BoundaryReport:
-    """The boundaries of ``segments`` in ``text``, each counted once, and the bad ones."""
-    gold_ends = {boundary_position(text, offset) for unit in gold_units for offset in unit}
+                   known: Iterable[Span] = ()) -> BoundaryReport:
+    """The boundaries of ``segments`` in ``text``, each counted once, and the bad ones.
+
+    ``known`` are spans whose two ends are boundaries whatever stands there: gold units, and
+    the paragraphs of the document (a line cut at a change of script is two paragraphs).
+    """
+    known_ends = {boundary_position(text, offset) for span in known for offset in span}
     positions = sorted({boundary_position(text, offset)
                         for start, end in segments for offset in (start, end)})
     report = BoundaryReport()
     report.boundaries[lang] = len(positions)
     for at in positions:
-        if not is_sentence_boundary(text, at, lang, gold_ends):
+        if not is_sentence_boundary(text, at, lang, known_ends):
             right = text[at:].lstrip()
             report.cuts.append(Cut(doc_id, lang, at, text[max(0, at - CONTEXT) : at],
                                    right[:CONTEXT]))
@@ -129,6 +134,7 @@ def check_document(document: AlignedDocument, gold_units: dict[Lang, Sequence[Sp
     for lang in ("ru", "zh"):
         side = document.pair.side(lang)
         if side is not None:
+            known = [*gold_units.get(lang, ()), *((p.start, p.end) for p in side.paragraphs)]
             report.add(check_segments(document.pair.doc_id, lang, side.file.text,
-                                      segment_spans(document, lang), gold_units.get(lang, ())))
+                                      segment_spans(document, lang), known))
     return report
