@@ -24,7 +24,7 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set-dir", type=Path, default=REPO_ROOT / ".." / "shared" / "eval",
                         help="eval set folder holding hard/ and clean/ (default: %(default)s)")
-    parser.add_argument("--variant", choices=("hard", "clean"), default="hard")
+    parser.add_argument("--variant", default="hard", help="subfolder of --set-dir to score")
     parser.add_argument("--modes", default=",".join(MODES),
                         help="comma-separated, from: " + ", ".join(MODES))
     parser.add_argument("--encoder", default="use")
