@@ -24,6 +24,7 @@ from aligner.align import align_with_evidence
 from aligner.align.calibration import COEFFICIENTS, Coefficients, Evidence, fit, probability
 from aligner.config import RunConfig
 from aligner.embed import Encoder
+from aligner.embed.cache import cached, default_cache_dir
 from aligner.evaluate import (
     Counts,
     EvalReport,
@@ -92,6 +93,7 @@ def main() -> None:
     args = parser.parse_args()
     config = RunConfig(encoder=args.encoder)
     encoder, _ = load_encoder(config)
+    encoder = cached(encoder, default_cache_dir())  # calls do not matter here, time does
     rows: dict[str, list[tuple[Evidence, bool]]] = {}
     for mode in [m.strip() for m in args.modes.split(",") if m.strip()]:
         rows[mode] = collect(args.set_dir.resolve(), args.variant, mode == "presplit", config,
