@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import tempfile
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -29,17 +30,40 @@ from aligner.evaluate import (
     Counts,
     EvalReport,
     GoldDocument,
+    Span,
     UnitBead,
     load_encoder,
     locate_units,
     units_of_side,
     write_corpus,
 )
+from aligner.model import Bead, Sentence
 from aligner.pairing import pair_documents
 from aligner.pipeline import load_files
 from aligner.segment import get_splitters
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def merged_beads(beads: list[Bead], ru: Sequence[Sentence], zh: Sequence[Sentence],
+                 ru_units: Sequence[Span], zh_units: Sequence[Span]
+                 ) -> list[tuple[list[int], UnitBead]]:
+    """Output beads over gold units, neighbours that claim one unit joined, as the evaluator
+    joins them (``map_scored_beads``): each joined bead with the output beads it is made of,
+    which are all right or all wrong with it (two halves of a sentence the splitter rightly cut
+    inside a merged gold unit are one right bead)."""
+    groups: list[tuple[list[int], UnitBead]] = []
+    for k, bead in enumerate(beads):
+        mapped = (units_of_side([(ru[i].start, ru[i].end) for i in bead.ru], ru_units),
+                  units_of_side([(zh[j].start, zh[j].end) for j in bead.zh], zh_units))
+        if groups and (set(mapped[0]) & set(groups[-1][1][0])
+                       or set(mapped[1]) & set(groups[-1][1][1])):
+            members, (last_ru, last_zh) = groups.pop()
+            mapped = (tuple(sorted({*last_ru, *mapped[0]})), tuple(sorted({*last_zh, *mapped[1]})))
+            groups.append(([*members, k], mapped))
+        else:
+            groups.append(([k], mapped))
+    return groups
 
 
 def collect(set_dir: Path, variant: str, presplit: bool, config: RunConfig, encoder: Encoder
@@ -64,12 +88,9 @@ def collect(set_dir: Path, variant: str, presplit: bool, config: RunConfig, enco
             ru_units = locate_units(pair.ru.file.text, gold.ru_units)
             zh_units = locate_units(pair.zh.file.text, gold.zh_units)
             gold_set = set(gold.beads)
-            for bead, bead_evidence in zip(beads, evidence, strict=True):
-                mapped: UnitBead = (
-                    units_of_side([(ru[i].start, ru[i].end) for i in bead.ru], ru_units),
-                    units_of_side([(zh[j].start, zh[j].end) for j in bead.zh], zh_units))
+            for members, mapped in merged_beads(beads, ru, zh, ru_units, zh_units):
                 if mapped[0] or mapped[1]:
-                    found.append((bead_evidence, mapped in gold_set))
+                    found.extend((evidence[k], mapped in gold_set) for k in members)
     return found
 
 

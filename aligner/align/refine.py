@@ -42,7 +42,7 @@ from aligner.segment.chinese import word_boundaries
 WINDOW_SDS = 2.0
 # A title's end is looked for at its first few candidates only: titles come first, and every
 # extra candidate costs two encoder calls and one more chance of a wrong cut.
-MAX_TITLE_CUTS = 3
+MAX_TITLE_CUTS = 8
 
 # What a cut position looks like, which decides how sure the costs must be before it is made
 # (AlignerSettings.cut_margins): after a closing quote, bracket, colon or semicolon a sentence
@@ -56,8 +56,6 @@ ZH_MARK_ENDS = frozenset("”’」』\"'；;。！？!?…")
 # A colon ends a title's first part (``英超：…``) or introduces a quotation far more often than
 # it ends a sentence, so it needs the evidence of a comma.
 ZH_COMMAS = frozenset("，,：:")
-# Marks no title holds before its end: where one has been, a bare cut is inside a sentence.
-TITLE_BREAKERS = frozenset("，,；;。！？!?")
 RU_NO_CUT_AFTER = frozenset("—–-«„“([")
 RU_MARK_ENDS = frozenset(".!?…»\"”')];")
 RU_OPENERS = "«\"„“([—–-"
@@ -69,7 +67,8 @@ RU_FUNCTION_WORDS = frozenset({
     "если", "когда", "пока", "хотя", "либо", "да", "также", "тоже", "чем", "где", "который",
     "которая", "которое", "которые", "его", "её", "ее", "их", "этот", "эта", "это", "эти"})
 _WORD = re.compile(r"\S+")
-_LOWER_WORD = re.compile(r"[а-яё][а-яё-]*[а-яё][»\"”]?")
+# A patronymic (``Ефимыча``, ``Владимировна``): it belongs to the name before it.
+_PATRONYMIC = re.compile(r"[А-ЯЁ][а-яё]+(?:ович|евич|ич|ыч|овн|евн|ичн)(?:а|у|ем|ом|е|ы|ой|ей)?")
 # An initial (``В.``, ``Дж.``) or a short lower-case abbreviation (``г.``, ``ул.``, ``им.``): a
 # full stop after them is no sentence end, and what follows is usually a name.
 _ABBREVIATION = re.compile(r"(?:[А-ЯЁA-Z][а-яёa-z]?|[а-яё]{1,3})\.")
@@ -80,14 +79,11 @@ def zh_cut_positions(text: str, title: bool = False) -> dict[int, CutKind]:
 
     Only between two words (``word_boundaries``), never inside 《》, inside a Latin or digit
     run, before punctuation or a space, nor after an opening mark or an enumeration comma;
-    a place with no punctuation before it only in a ``title`` (a paragraph's first sentence)
-    and only while no comma or stop comes before it: a title has none, a sentence that merely
-    opens a paragraph (``俄媒指出,两国领导人上一次…``) does.
+    a place with no punctuation before it only in a ``title`` (a paragraph's first sentence).
     """
     depth = list(accumulate(text, lambda d, c: d + (c == "《") - (c == "》" and d > 0),
                             initial=0))
     last = list(accumulate(text, lambda kept, c: kept if c.isspace() else c, initial=""))
-    clause_before = list(accumulate((c in TITLE_BREAKERS for c in text), max, initial=False))
     positions: dict[int, CutKind] = {}
     for at in word_boundaries(text):
         before, after = text[at - 1], text[at]
@@ -99,7 +95,7 @@ def zh_cut_positions(text: str, title: bool = False) -> dict[int, CutKind]:
             positions[at] = "mark"
         elif last[at] in ZH_COMMAS:
             positions[at] = "comma"
-        elif title and not clause_before[at]:
+        elif title:
             positions[at] = "word"
     return positions
 
@@ -110,8 +106,8 @@ def ru_cut_positions(text: str, title: bool = False) -> dict[int, CutKind]:
 
     Only between words, never after a preposition, conjunction, particle, initial or short
     abbreviation, nor after a dash or an opening mark; with no punctuation before it only in a
-    ``title``, after a lower-case word and before a capitalised one (never between two
-    capitalised words: that is a name, ``Андрея Ефимыча``), with no comma or stop before it.
+    ``title``, before a capitalised word that is no patronymic (``Андрея‖Ефимыча`` is one
+    name; a title ending in a name, ``…юго-запада США‖Согласно…``, is common).
     """
     words = [(m.start(), m.group()) for m in _WORD.finditer(text)]
     positions: dict[int, CutKind] = {}
@@ -127,8 +123,7 @@ def ru_cut_positions(text: str, title: bool = False) -> dict[int, CutKind]:
             positions[start] = "mark"
         elif before[-1] in ",:":
             positions[start] = "comma"
-        elif (title and _LOWER_WORD.fullmatch(before) and first.isupper()
-              and not TITLE_BREAKERS & set(text[:start])):
+        elif title and first.isupper() and not _PATRONYMIC.fullmatch(word.rstrip(".,;:!?»\"”)")):
             positions[start] = "word"
     return positions
 
