@@ -9,6 +9,7 @@ together (see ``aligner.align.refine``); everything else is numpy.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -16,9 +17,10 @@ from aligner.align.calibration import Evidence, probability
 from aligner.align.dp import find_path
 from aligner.align.refine import refine_alignment
 from aligner.align.scoring import Side, WindowSet, bead_shapes, make_sides, normalised_cost
+from aligner.boundaries import SENTENCE_END
 from aligner.config import AlignerSettings
 from aligner.embed.base import Encoder
-from aligner.model import Bead, Sentence
+from aligner.model import Bead, Lang, Sentence
 
 JOINERS = {"ru": " ", "zh": ""}
 NULL_NEIGHBOURHOOD = 3  # sentences either side of the path a null's best rival is looked for in
@@ -102,6 +104,7 @@ def pair_evidence(ru: Side, zh: Side, shape: tuple[int, int], ru_start: int,
 
 
 def pair_gap_nulls(beads: list[Bead], evidence: list[Evidence], ru: Side, zh: Side,
+                   sentences: tuple[Sequence[Sentence], Sequence[Sentence]],
                    settings: AlignerSettings) -> tuple[list[Bead], list[Evidence]]:
     """Pair a Russian and a Chinese sentence the search left unaligned side by side.
 
@@ -118,7 +121,8 @@ def pair_gap_nulls(beads: list[Bead], evidence: list[Evidence], ru: Side, zh: Si
         if k + 1 < len(beads) and {beads[k].type, beads[k + 1].type} == {"1-0", "0-1"}:
             i = (beads[k].ru or beads[k + 1].ru)[0]
             j = (beads[k].zh or beads[k + 1].zh)[0]
-            found = pair_evidence(ru, zh, (1, 1), i, j)
+            found = with_context(pair_evidence(ru, zh, (1, 1), i, j), False,
+                                 (sentences[0][i : i + 1], sentences[1][j : j + 1]), ("ru", "zh"))
             if found.cost <= settings.gap_pair_cost:
                 paired_beads.append(Bead((i,), (j,), round(probability(found), 4)))
                 paired_evidence.append(found)
@@ -128,6 +132,15 @@ def pair_gap_nulls(beads: list[Bead], evidence: list[Evidence], ru: Side, zh: Si
         paired_evidence.append(evidence[k])
         k += 1
     return paired_beads, paired_evidence
+
+
+def with_context(evidence: Evidence, first: bool, sides: Sequence[Sequence[Sentence]],
+                 langs: Sequence[Lang]) -> Evidence:
+    """The evidence with where the bead stands: whether it opens the document, and whether a
+    side ends without sentence-final punctuation."""
+    unended = any(side and SENTENCE_END[lang].search(side[-1].text.rstrip()) is None
+                  for side, lang in zip(sides, langs, strict=True))
+    return replace(evidence, opens_document=first, unended=unended)
 
 
 def align_with_evidence(ru: Sequence[Sentence], zh: Sequence[Sentence], encoder: Encoder,
@@ -151,10 +164,12 @@ def align_with_evidence(ru: Sequence[Sentence], zh: Sequence[Sentence], encoder:
             found = null_evidence(i - 1, ru_side, zh_side, j)
         else:
             found = null_evidence(j - 1, zh_side, ru_side, i)
+        opens = bool(a and b) and not any(e.kind == "pair" for e in evidence)
+        found = with_context(found, opens, (ru[i - a : i], zh[j - b : j]), ("ru", "zh"))
         evidence.append(found)
         beads.append(Bead(tuple(range(i - a, i)), tuple(range(j - b, j)),
                           round(probability(found), 4)))
-    beads, evidence = pair_gap_nulls(beads, evidence, ru_side, zh_side, settings)
+    beads, evidence = pair_gap_nulls(beads, evidence, ru_side, zh_side, (ru, zh), settings)
     if not settings.refine:
         return tuple(ru), tuple(zh), beads, evidence
     return refine_alignment(ru, zh, beads, evidence, ru_side, zh_side, encoder, settings)

@@ -21,7 +21,7 @@ import numpy as np
 
 EvidenceKind = Literal["pair", "cut", "null"]
 KINDS: tuple[EvidenceKind, ...] = ("pair", "cut", "null")
-Coefficients = dict[EvidenceKind, tuple[float, float, float, float]]
+Coefficients = dict[EvidenceKind, tuple[float, ...]]
 MARGIN_CAP = 2.0  # beyond this a rival is simply far away; a longer lever only adds noise
 
 
@@ -41,18 +41,24 @@ class Evidence:
     cost: float
     margin: float
     sentences: int
+    # The document's first bead, where an unmarked title glued to the first sentence hides.
+    opens_document: bool = False
+    # A side whose last sentence has no sentence-final punctuation: a heading, a verse ending
+    # on a comma, a title glued to its sentence; its pairing is less certain.
+    unended: bool = False
 
     def features(self) -> np.ndarray:
         margin = min(max(self.margin, -MARGIN_CAP), MARGIN_CAP)
-        return np.array([1.0, self.cost, margin, self.sentences - 2.0])
+        return np.array([1.0, self.cost, margin, self.sentences - 2.0,
+                         float(self.opens_document), float(self.unended)])
 
 
 # Fitted by benchmarks/fit_calibration.py on the dev set (hard variant, raw and pre-split
 # together); rerun it after any change to the costs and paste its output here.
 COEFFICIENTS: Coefficients = {
-    "pair": (4.0, -4.0, 0.0, 0.0),
-    "cut": (4.0, -4.0, 0.0, 0.0),
-    "null": (-4.0, 4.0, 0.0, 0.0),
+    "pair": (4.0, -4.0, 0.0, 0.0, 0.0, 0.0),
+    "cut": (4.0, -4.0, 0.0, 0.0, 0.0, 0.0),
+    "null": (-4.0, 4.0, 0.0, 0.0, 0.0, 0.0),
 }
 
 
@@ -90,5 +96,5 @@ def fit(evidence: Sequence[Evidence], correct: Sequence[bool]) -> Coefficients:
         x = np.stack([evidence[k].features() for k in rows])
         y = np.array([bool(correct[k]) for k in rows], dtype=np.float64)
         weights = fit_logistic(x, y)
-        fitted[kind] = tuple(round(float(w), 4) for w in weights)  # type: ignore[assignment]
+        fitted[kind] = tuple(round(float(w), 4) for w in weights)
     return fitted

@@ -31,6 +31,7 @@ from aligner.align.scoring import (
     normalised_cost,
     row_costs,
 )
+from aligner.boundaries import SENTENCE_END
 from aligner.config import AlignerSettings
 from aligner.embed.base import Encoder
 from aligner.model import Bead, Lang, Sentence
@@ -435,7 +436,10 @@ def refine_alignment(ru: Sequence[Sentence], zh: Sequence[Sentence], beads: list
         for half in range(2):
             cost = float(normalised_cost(similarity[half], ru_pieces[half].normaliser,
                                          zh_pieces[half].normaliser))
-            found = Evidence("cut", cost, advantage / 2, 2)
+            unended = any(SENTENCE_END[lang].search(side[ids[half]].text) is None
+                          for lang, side, ids in (("ru", new_ru, new_ru_ids),
+                                                  ("zh", new_zh, new_zh_ids)))
+            found = Evidence("cut", cost, advantage / 2, 2, unended=unended)
             refined.append(Bead((new_ru_ids[half],), (new_zh_ids[half],),
                                 round(probability(found), 4)))
             refined_evidence.append(found)
