@@ -20,7 +20,7 @@ from aligner.align.scoring import Side, WindowSet, bead_shapes, make_sides, norm
 from aligner.boundaries import SENTENCE_END
 from aligner.config import AlignerSettings
 from aligner.embed.base import Encoder
-from aligner.model import Bead, Lang, Sentence
+from aligner.model import Bead, Sentence
 
 JOINERS = {"ru": " ", "zh": ""}
 NULL_NEIGHBOURHOOD = 3  # sentences either side of the path a null's best rival is looked for in
@@ -122,7 +122,7 @@ def pair_gap_nulls(beads: list[Bead], evidence: list[Evidence], ru: Side, zh: Si
             i = (beads[k].ru or beads[k + 1].ru)[0]
             j = (beads[k].zh or beads[k + 1].zh)[0]
             found = with_context(pair_evidence(ru, zh, (1, 1), i, j), False,
-                                 (sentences[0][i : i + 1], sentences[1][j : j + 1]), ("ru", "zh"))
+                                 (sentences[0][i : i + 1], sentences[1][j : j + 1]), settings)
             if found.cost <= settings.gap_pair_cost:
                 paired_beads.append(Bead((i,), (j,), round(probability(found), 4)))
                 paired_evidence.append(found)
@@ -135,12 +135,14 @@ def pair_gap_nulls(beads: list[Bead], evidence: list[Evidence], ru: Side, zh: Si
 
 
 def with_context(evidence: Evidence, first: bool, sides: Sequence[Sequence[Sentence]],
-                 langs: Sequence[Lang]) -> Evidence:
-    """The evidence with where the bead stands: whether it opens the document, and whether a
-    side ends without sentence-final punctuation."""
+                 settings: AlignerSettings) -> Evidence:
+    """The evidence with where the bead stands: whether it opens the document, whether a
+    side ends without sentence-final punctuation, whether the sentences are our splitter's
+    (refinement runs on raw text only)."""
     unended = any(side and SENTENCE_END[lang].search(side[-1].text.rstrip()) is None
-                  for side, lang in zip(sides, langs, strict=True))
-    return replace(evidence, opens_document=first, unended=unended)
+                  for side, lang in zip(sides, ("ru", "zh"), strict=True))
+    return replace(evidence, opens_document=first, unended=unended,
+                   split_by_us=settings.refine)
 
 
 def align_with_evidence(ru: Sequence[Sentence], zh: Sequence[Sentence], encoder: Encoder,
@@ -165,7 +167,7 @@ def align_with_evidence(ru: Sequence[Sentence], zh: Sequence[Sentence], encoder:
         else:
             found = null_evidence(j - 1, zh_side, ru_side, i)
         opens = bool(a and b) and not any(e.kind == "pair" for e in evidence)
-        found = with_context(found, opens, (ru[i - a : i], zh[j - b : j]), ("ru", "zh"))
+        found = with_context(found, opens, (ru[i - a : i], zh[j - b : j]), settings)
         evidence.append(found)
         beads.append(Bead(tuple(range(i - a, i)), tuple(range(j - b, j)),
                           round(probability(found), 4)))

@@ -45,6 +45,10 @@ WINDOW_SDS = 2.0
 # extra candidate costs two encoder calls and one more chance of a wrong cut.
 MAX_TITLE_CUTS = 8
 
+# The shortest piece a cut may leave, in characters other than spaces: a shorter one is a
+# fragment of a word or a heading (``约‖拿书 - 章 2``), never a sentence a translator can use.
+MIN_PIECE = {"ru": 6, "zh": 3}
+
 # What a cut position looks like, which decides how sure the costs must be before it is made
 # (AlignerSettings.cut_margins): after a closing quote, bracket, colon or semicolon a sentence
 # often ends without a stop; after a comma it rarely does; with no mark at all only a title
@@ -75,6 +79,11 @@ _PATRONYMIC = re.compile(r"[А-ЯЁ][а-яё]+(?:ович|евич|ич|ыч|о�
 _ABBREVIATION = re.compile(r"(?:[А-ЯЁA-Z][а-яёa-z]?|[а-яё]{1,3})\.")
 
 
+def _solid(text: str) -> int:
+    """Characters that are not white space."""
+    return sum(not char.isspace() for char in text)
+
+
 def zh_cut_positions(text: str, title: bool = False) -> dict[int, CutKind]:
     """Where a Chinese sentence may be cut in two, and what kind of place each is.
 
@@ -87,6 +96,8 @@ def zh_cut_positions(text: str, title: bool = False) -> dict[int, CutKind]:
     last = list(accumulate(text, lambda kept, c: kept if c.isspace() else c, initial=""))
     positions: dict[int, CutKind] = {}
     for at in word_boundaries(text):
+        if min(_solid(text[:at]), _solid(text[at:])) < MIN_PIECE["zh"]:
+            continue
         before, after = text[at - 1], text[at]
         if (depth[at] > 0 or after in ZH_NO_CUT_BEFORE or last[at] in ZH_NO_CUT_AFTER
                 or after.isspace() or (before.isascii() and before.isalnum()
@@ -115,6 +126,8 @@ def ru_cut_positions(text: str, title: bool = False) -> dict[int, CutKind]:
     for (_, before), (start, word) in pairwise(words):
         first = word.lstrip(RU_OPENERS)[:1]
         if not (word[0] in RU_OPENERS or first.isupper() or first.isdigit()):
+            continue
+        if min(_solid(text[:start]), _solid(text[start:])) < MIN_PIECE["ru"]:
             continue
         bare = before.strip(".,;:!?…»\"”')(«„“").lower()
         if (before[-1] in RU_NO_CUT_AFTER or bare in RU_FUNCTION_WORDS
@@ -439,7 +452,7 @@ def refine_alignment(ru: Sequence[Sentence], zh: Sequence[Sentence], beads: list
             unended = any(SENTENCE_END[lang].search(side[ids[half]].text) is None
                           for lang, side, ids in (("ru", new_ru, new_ru_ids),
                                                   ("zh", new_zh, new_zh_ids)))
-            found = Evidence("cut", cost, advantage / 2, 2, unended=unended)
+            found = Evidence("cut", cost, advantage / 2, 2, unended=unended, split_by_us=True)
             refined.append(Bead((new_ru_ids[half],), (new_zh_ids[half],),
                                 round(probability(found), 4)))
             refined_evidence.append(found)
