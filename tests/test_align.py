@@ -134,15 +134,20 @@ def test_banded_search_equals_full_search_when_band_covers_path() -> None:
 
 
 def test_two_nulls_in_one_gap_are_paired_only_up_to_the_gap_cost(encoder: MeaningEncoder) -> None:
-    # r500 and z600 mean different things, sitting between the same two aligned neighbours.
-    ru = sentences(["r0", "r1", "r500", "r2", "r3"])
-    zh = sentences(["z0", "z1", "z600", "z2", "z3"])
+    # r500 and z600 mean different things, sitting between the same two aligned neighbours,
+    # each a paragraph of its own.
+    ru = sentences(["r0", "r1", "r500", "r2", "r3"], [0, 0, 1, 2, 2])
+    zh = sentences(["z0", "z1", "z600", "z2", "z3"], [0, 0, 1, 2, 2])
     apart = AlignerSettings(refine=False, gap_pair_cost=0.0)
     _, _, beads = align_document(ru, zh, encoder, apart)
     assert sorted(bead.type for bead in beads[2:4]) == ["0-1", "1-0"]
     _, _, beads = align_document(ru, zh, encoder, replace(apart, gap_pair_cost=5.0))
     assert shapes_of(beads) == [((i,), (i,)) for i in range(5)]
     assert beads[2].score < min(bead.score for k, bead in enumerate(beads) if k != 2)
+    # Inside paragraphs the paragraphing does not place them together: they stay apart.
+    one_paragraph = (sentences([s.text for s in ru]), sentences([s.text for s in zh]))
+    _, _, beads = align_document(*one_paragraph, encoder, replace(apart, gap_pair_cost=5.0))
+    assert sorted(bead.type for bead in beads[2:4]) == ["0-1", "1-0"]
 
 
 def test_three_sentence_beads_are_found_without_embedding_three_sentence_windows(

@@ -28,6 +28,9 @@ from aligner.model import Bead, Sentence
 from aligner.segment.chinese import word_boundaries
 
 SETTINGS = AlignerSettings()
+# The toy encoder sees only the numbers, so every place between two of them embeds alike: the
+# tests of where cuts may go switch off the margin that asks the place to stand out.
+ANY_PLACE = replace(SETTINGS, cut_place_margin=0.0)
 
 
 def document(texts: list[str], joiner: str, paragraph_starts: Sequence[int] = ()
@@ -100,7 +103,7 @@ def test_a_title_glued_on_both_sides_in_the_first_bead_is_cut_on_both(
         encoder: MeaningEncoder) -> None:
     ru_text, ru = document(["Пожар r1 потушен Вчера r2 горел дом.", "Утром r3.", "Днём r4."], " ")
     zh_text, zh = document(["火灾z1扑灭昨天z2。", "早上z3。", "中午z4。"], "")
-    new_ru, new_zh, beads = align_document(ru, zh, encoder, SETTINGS)
+    new_ru, new_zh, beads = align_document(ru, zh, encoder, ANY_PLACE)
     assert [s.text for s in new_ru[:2]] == ["Пожар r1 потушен", "Вчера r2 горел дом."]
     assert "1" in new_zh[0].text and "2" in new_zh[1].text and len(new_zh) == 4
     assert [(b.ru, b.zh) for b in beads] == [((i,), (i,)) for i in range(4)]
@@ -200,9 +203,12 @@ def test_a_cut_with_no_mark_is_not_made_inside_a_paragraph(encoder: MeaningEncod
     assert [(b.ru, b.zh) for b in beads] == [((0,), (0,)), ((1, 2), (1,)), ((3,), (2,))]
     # The same sentence opening a paragraph may be a title glued to its sentence, and is cut.
     _, zh = document(["早上z1。", "中午z2下雨后来z3停了。", "晚上z4。"], "", paragraph_starts=(1,))
-    _, new_zh, beads = align_document(ru, zh, encoder, SETTINGS)
+    _, new_zh, beads = align_document(ru, zh, encoder, ANY_PLACE)
     assert len(new_zh) == 4
     assert "z2" in new_zh[1].text and new_zh[2].text.endswith("z3停了。")
+    # Where several places between z2 and z3 are equally good, none stands out: no cut.
+    _, new_zh, beads = align_document(ru, zh, encoder, SETTINGS)
+    assert new_zh == tuple(zh)
 
 
 def test_refinement_off_leaves_sentences_and_beads_as_the_search_found_them(
@@ -219,7 +225,7 @@ def test_refinement_off_leaves_sentences_and_beads_as_the_search_found_them(
 def test_every_character_is_still_covered_once_in_a_messy_document(
         encoder: MeaningEncoder) -> None:
     ru_text, ru = document(["Новость r1 вышла Сегодня r2 тепло.", "Реклама r900.", "Днём r3.",
-                            "Он ушёл r4; Затем r5 ушёл.", "Вечер r6.", "Ночью r7.", "Утро r8."], " ")
+                            "Он шёл r4; Затем r5 ушёл.", "Вечер r6.", "Ночью r7.", "Утро r8."], " ")
     zh_text, zh = document(["新闻z1今天z2暖和。", "中午z3。", "他z4。", "然后z5走了。",
                             "晚上z6“z7”z8。", "补充z901。"], "")
     new_ru, new_zh, beads = align_document(ru, zh, encoder, SETTINGS)

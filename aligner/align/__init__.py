@@ -103,19 +103,35 @@ def pair_evidence(ru: Side, zh: Side, shape: tuple[int, int], ru_start: int,
     return Evidence("pair", cost, margin, a + b)
 
 
+def same_paragraph_edge(sentences: tuple[Sequence[Sentence], Sequence[Sentence]], i: int,
+                        j: int) -> bool:
+    """Whether Russian ``i`` and Chinese ``j`` both end a paragraph or both start one: the
+    paragraphing says they stand at the same place of the text."""
+    def edges(side: Sequence[Sentence], k: int) -> tuple[bool, bool]:
+        starts = k == 0 or side[k - 1].paragraph != side[k].paragraph
+        ends = k == len(side) - 1 or side[k + 1].paragraph != side[k].paragraph
+        return starts, ends
+
+    (ru_starts, ru_ends), (zh_starts, zh_ends) = edges(sentences[0], i), edges(sentences[1], j)
+    return (ru_starts and zh_starts) or (ru_ends and zh_ends)
+
+
 def pair_gap_nulls(beads: list[Bead], evidence: list[Evidence], ru: Side, zh: Side,
                    sentences: tuple[Sequence[Sentence], Sequence[Sentence]],
                    settings: AlignerSettings) -> tuple[list[Bead], list[Evidence]]:
     """Pair a Russian and a Chinese sentence the search left unaligned side by side.
 
-    Both sit in the same gap between the same two aligned neighbours, so they are most likely
-    each other's translation put in other words (``- сказал помощник российского лидера.`` /
-    ``乌沙科夫补充道。``): the search only left them apart because their cost came out a little
-    above two nulls.  Up to ``settings.gap_pair_cost`` they become a 1-1 bead, with the low
-    score its cost earns, which a translator sees and checks.
+    Both sit in the same gap between the same two aligned neighbours and at the same edge of
+    a paragraph, so they are most likely each other's translation put in other words
+    (``- сказал помощник российского лидера.`` / ``乌沙科夫补充道。``): the search only left
+    them apart because their cost came out a little above two nulls.  Up to
+    ``settings.gap_pair_cost`` they become a 1-1 bead, with the low score its cost earns,
+    which a translator sees and checks.  Pre-split input has no paragraphs to go by.
     """
     paired_beads: list[Bead] = []
     paired_evidence: list[Evidence] = []
+    if settings.paragraph_penalty <= 0:  # lines are no paragraphs (pre-split): no evidence
+        return beads, evidence
     k = 0
     while k < len(beads):
         if k + 1 < len(beads) and {beads[k].type, beads[k + 1].type} == {"1-0", "0-1"}:
@@ -123,7 +139,7 @@ def pair_gap_nulls(beads: list[Bead], evidence: list[Evidence], ru: Side, zh: Si
             j = (beads[k].zh or beads[k + 1].zh)[0]
             found = with_context(pair_evidence(ru, zh, (1, 1), i, j), False,
                                  (sentences[0][i : i + 1], sentences[1][j : j + 1]), settings)
-            if found.cost <= settings.gap_pair_cost:
+            if found.cost <= settings.gap_pair_cost and same_paragraph_edge(sentences, i, j):
                 paired_beads.append(Bead((i,), (j,), round(probability(found), 4)))
                 paired_evidence.append(found)
                 k += 2

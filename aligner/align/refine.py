@@ -43,7 +43,10 @@ from aligner.segment.chinese import word_boundaries
 WINDOW_SDS = 2.0
 # A title's end is looked for at its first few candidates only: titles come first, and every
 # extra candidate costs two encoder calls and one more chance of a wrong cut.
-MAX_TITLE_CUTS = 8
+MAX_TITLE_CUTS = 3
+# Positions tried per sentence: each costs two encoder calls, and the embedding cannot tell
+# places a word apart anyway (see cut_place_margin).
+MAX_CUTS = 5
 
 # The shortest piece a cut may leave, in characters other than spaces: a shorter one is a
 # fragment of a word or a heading (``约‖拿书 - 章 2``), never a sentence a translator can use.
@@ -151,14 +154,16 @@ def title_cut_positions(text: str) -> dict[int, CutKind]:
 def length_window(positions: list[int], length: int, parts: tuple[int, int],
                   settings: AlignerSettings) -> list[int]:
     """The positions whose left/right length share is what the other side's two sentences
-    predict, within WINDOW_SDS standard deviations of the length model."""
+    predict, within WINDOW_SDS standard deviations of the length model; at most MAX_CUTS of
+    them, the nearest to the predicted point, in order."""
     if not positions:
         return []
     at = np.array(positions, dtype=np.float64)
     log_share = np.log(at / (length - at))
     reach = WINDOW_SDS * math.sqrt(2.0) * settings.length_log_ratio_sd
-    keep = np.abs(log_share - math.log(parts[0] / parts[1])) <= reach
-    return [p for p, k in zip(positions, keep, strict=True) if k]
+    distance = np.abs(log_share - math.log(parts[0] / parts[1]))
+    nearest = [k for k in np.argsort(distance, kind="stable")[:MAX_CUTS] if distance[k] <= reach]
+    return [positions[k] for k in sorted(nearest)]
 
 
 def lengths(first: Sentence, second: Sentence) -> tuple[int, int]:
@@ -348,14 +353,17 @@ class Refiner:
         return cost + self.settings.length_weight * length_cost(
             np.array([p.length for p in ru]), np.array([p.length for p in zh]), self.settings)
 
-    def best_cut(self, group: Group) -> tuple[Cut, float, float]:
-        """The cut whose two 1-1 beads cost least, that cost, and the margin it must win by."""
+    def best_cut(self, group: Group) -> tuple[Cut, float, float, float]:
+        """The cut whose two 1-1 beads cost least, that cost, the margin it must win by, and
+        how much more the best cut elsewhere costs (how sure its place is)."""
         ru = [self.pieces("ru", group.ru, cut[0]) for cut in group.cuts]
         zh = [self.pieces("zh", group.zh, cut[1]) for cut in group.cuts]
         costs = (self.pair_costs([r[0] for r in ru], [z[0] for z in zh])
                  + self.pair_costs([r[1] for r in ru], [z[1] for z in zh]))
         k = int(np.argmin(costs))
-        return group.cuts[k], float(costs[k]), group.margins[k]
+        others = np.delete(costs, k)
+        lead = float(others.min() - costs[k]) if len(others) else np.inf
+        return group.cuts[k], float(costs[k]), group.margins[k], lead
 
     def cut_advantage(self, group: Group, cut: Cut, cost: float) -> float:
         """How much more the cheapest other way the search could align the block costs than
@@ -418,9 +426,10 @@ def refine_alignment(ru: Sequence[Sentence], zh: Sequence[Sentence], beads: list
     refiner.embed_halves(groups)
     kept: dict[int, tuple[Group, Cut, float]] = {}
     for group in groups:
-        cut, cost, margin = refiner.best_cut(group)
+        cut, cost, margin, lead = refiner.best_cut(group)
         advantage = refiner.cut_advantage(group, cut, cost)
-        if advantage > margin * settings.merge_penalty:
+        if (advantage > margin * settings.merge_penalty
+                and lead > settings.cut_place_margin * settings.merge_penalty):
             kept[group.beads[0]] = (group, cut, advantage)
     if not kept:
         return tuple(ru), tuple(zh), beads, evidence
