@@ -162,7 +162,7 @@ def test_cut_positions_respect_the_writing_systems() -> None:
         ("Затем", "mark")]
     title = "Ураган Роза принесет ливни на часть юго-запада США Согласно прогнозу Андрея Ефимыча"
     assert [(title[p:].split()[0], kind) for p, kind in title_cut_positions(title).items()] == [
-        ("Роза", "word"), ("США", "word"), ("Согласно", "word"), ("Андрея", "word")]
+        ("Роза", "word"), ("США", "word"), ("Согласно", "word")]  # the first MAX_TITLE_CUTS
 
 
 @pytest.mark.parametrize("text", [
