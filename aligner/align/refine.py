@@ -4,11 +4,15 @@ A splitter cannot see a boundary that has no full stop: a title running into
 the first sentence of its paragraph, a quotation closed without a stop.  The
 search then pays for the glued sentence with a 2-1 bead, a null beside a 1-1
 bead, or a 1-1 bead of two glued sentences on both sides.  Here each such
-place is offered the cut the splitter missed: positions where a sentence can
-end, near where the other side's sentence lengths put it, are embedded (all
-halves of a document in one encoder call per language), and a cut is kept
-only when the search's own costs prefer it, i.e. when the 2x2 block of the
-two halves and their two partners is cheapest as two 1-1 beads.
+place is offered the cut the splitter missed: positions between two words
+where a sentence can end, near where the other side's sentence lengths put
+it, are embedded (all halves of a document in one encoder call per language),
+and a cut is kept only when the search's own costs are sure of it: the 2x2
+block of the two halves and their two partners must be cheaper as two 1-1
+beads than any coarser alignment by a margin that grows the less the place
+looks like a sentence end, and cheaper than a cut at any other place.  A wrong
+cut is worse than a coarse bead: a translator can use a right 2-1 pair, never
+a half-sentence.
 """
 
 from __future__ import annotations
