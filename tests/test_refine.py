@@ -162,7 +162,11 @@ def test_cut_positions_respect_the_writing_systems() -> None:
         ("Затем", "mark")]
     title = "Ураган Роза принесет ливни на часть юго-запада США Согласно прогнозу Андрея Ефимыча"
     assert [(title[p:].split()[0], kind) for p, kind in title_cut_positions(title).items()] == [
-        ("Роза", "word"), ("США", "word"), ("Согласно", "word")]  # the first MAX_TITLE_CUTS
+        ("США", "word"), ("Согласно", "word"), ("Андрея", "word")]  # not after "Ураган"
+    # The subject of an ordinary sentence is no title: no bare place right after it.
+    assert title_cut_positions("Президент России провёл переговоры с КНР.") == {}
+    bare = zh_cut_positions("俄罗斯总统与中国国家主席举行了会谈。", title=True)
+    assert min(at for at, kind in bare.items() if kind == "word") >= 6  # not 俄罗斯总统‖与
 
 
 @pytest.mark.parametrize("text", [

@@ -55,6 +55,9 @@ MAX_CUTS = 5
 # The shortest piece a cut may leave, in characters other than spaces: a shorter one is a
 # fragment of a word or a heading (``约‖拿书 - 章 2``), never a sentence a translator can use.
 MIN_PIECE = {"ru": 6, "zh": 3}
+# A title that ends with no mark at all is longer still: a shorter "title" is the subject of an
+# ordinary sentence (``Президент‖России провёл…``, ``俄罗斯总统‖与…``).
+MIN_TITLE = {"ru": 3, "zh": 6}  # words / characters before a bare cut
 
 # What a cut position looks like, which decides how sure the costs must be before it is made
 # (AlignerSettings.cut_margins): after a closing quote, bracket, colon or semicolon a sentence
@@ -114,7 +117,7 @@ def zh_cut_positions(text: str, title: bool = False) -> dict[int, CutKind]:
             positions[at] = "mark"
         elif last[at] in ZH_COMMAS:
             positions[at] = "comma"
-        elif title:
+        elif title and _solid(text[:at]) >= MIN_TITLE["zh"]:
             positions[at] = "word"
     return positions
 
@@ -144,7 +147,8 @@ def ru_cut_positions(text: str, title: bool = False) -> dict[int, CutKind]:
             positions[start] = "mark"
         elif before[-1] in ",:":
             positions[start] = "comma"
-        elif title and first.isupper() and not _PATRONYMIC.fullmatch(word.rstrip(".,;:!?»\"”)")):
+        elif (title and first.isupper() and len(text[:start].split()) >= MIN_TITLE["ru"]
+              and not _PATRONYMIC.fullmatch(word.rstrip(".,;:!?»\"”)"))):
             positions[start] = "word"
     return positions
 
