@@ -106,6 +106,8 @@ def build_parser() -> argparse.ArgumentParser:
                           help="feed gold units one per line (the aligner alone)")
     evaluate.add_argument("--encoder", choices=sorted(ENCODERS), default="use")
     evaluate.add_argument("--laser-dir", type=Path, default=None)
+    evaluate.add_argument("--cuts", type=int, default=10, metavar="N",
+                          help="list N of the mid-sentence cuts found (default: %(default)s)")
     return parser
 
 
@@ -265,7 +267,7 @@ def evaluate(args: argparse.Namespace) -> int:
     except EncoderError as error:
         print(f"ruzh-align: error: {error}", file=sys.stderr)
         return 1
-    print(report.format())
+    print(report.format(cut_examples=args.cuts))
     return 0
 
 

@@ -14,8 +14,13 @@ from pathlib import Path
 class AlignerSettings:
     """The knobs of the dynamic-programming aligner (see aligner.align)."""
 
-    max_ru: int = 2  # most Russian sentences in one bead
-    max_zh: int = 2  # most Chinese sentences in one bead
+    max_ru: int = 3  # most Russian sentences in one bead
+    max_zh: int = 3  # most Chinese sentences in one bead
+    max_bead_sentences: int = 4  # most sentences of both sides together in one bead
+    # Windows of up to this many sentences are embedded by the encoder; larger ones are the
+    # normalised sum of their sentences' vectors, so a bigger max_ru/max_zh costs no encoder
+    # work (measured on the dev set: benchmarks/eval_devset.py, encoder calls/sent)
+    embedded_window: int = 2
     null_cost: float = 0.5  # cost of leaving one sentence unaligned (normalised-cost units)
     merge_penalty: float = 0.25  # extra cost of any bead other than 1-1, per extra sentence
     paragraph_penalty: float = 0.1  # extra cost when a bead side spans a paragraph break
@@ -31,6 +36,27 @@ class AlignerSettings:
     # where the search's own costs prefer the halves; off for pre-split input, whose units are
     # the user's and must never be cut
     refine: bool = True
+    # A Russian and a Chinese sentence left unaligned side by side are paired when their cost is
+    # at most this (2 * null_cost is where the search found them a tie with two nulls)
+    gap_pair_cost: float = 1.1
+    # How much cheaper, in merge penalties, a refinement cut must make its block than any
+    # coarser alignment of it, by what stands before the cut: a closing mark, colon or
+    # semicolon ("mark"), a comma, or nothing (a title's last "word").  A wrong cut is worse
+    # than a coarse bead, so the less a place looks like a sentence end the surer it must be
+    # (measured on the dev set, hard/raw, benchmarks/eval_devset.py --set: word margin 1, 2, 3
+    # gave strict F1 0.915, 0.872, 0.865 and 34/51, 9/12, 3/4 ru/zh mid-sentence cuts; with a
+    # place margin of 0.2, word margin 1.5 gives 0.878 and 9/9).
+    cut_margin_mark: float = 0.5
+    cut_margin_comma: float = 2.0
+    cut_margin_word: float = 1.5
+    # ... and how much cheaper than the best cut at any other place: a cut that is right but a
+    # word off is still a half-sentence, so the place must stand out too
+    cut_place_margin: float = 0.2
+
+    @property
+    def cut_margins(self) -> dict[str, float]:
+        return {"mark": self.cut_margin_mark, "comma": self.cut_margin_comma,
+                "word": self.cut_margin_word}
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ the aligner's own sentence splitting need not agree with the gold units.
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 import tempfile
@@ -21,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import astuple, dataclass, field, replace
 from pathlib import Path
 
+from aligner.boundaries import BoundaryReport, check_document
 from aligner.config import RunConfig
 from aligner.embed import Encoder, get_encoder
 from aligner.model import AlignedDocument, CorpusResult, Sentence
@@ -31,6 +33,8 @@ UnitBead = tuple[tuple[int, ...], tuple[int, ...]]
 Span = tuple[int, int]
 
 THRESHOLDS: tuple[float, ...] = (0.5, 0.8, 0.9)
+# Score bins of the reliability table: a calibrated score reads as the chance the bead is right.
+RELIABILITY_BINS: tuple[float, ...] = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0)
 
 _GOLD_LINE = re.compile(r"^\s*(\[[^\]]*\])\s*:\s*(\[[^\]]*\])\s*$")
 
@@ -304,6 +308,9 @@ class EvalReport:
     seconds: float  # wall time of the pipeline call, model loading excluded
     # threshold -> (strictly correct, all) test beads with score >= threshold
     at_threshold: dict[float, tuple[int, int]]
+    # (score, strictly correct) of every scored output bead, for the reliability table
+    scored: list[tuple[float, bool]] = field(default_factory=list)
+    boundaries: BoundaryReport = field(default_factory=BoundaryReport)
     encoder_calls: int | None = None  # texts the encoder embedded (windows of 1..n sentences)
     load_seconds: float = 0.0  # building the encoder, when this run built it
     problems: list[str] = field(default_factory=list)
@@ -328,7 +335,35 @@ class EvalReport:
                 found[kind] += n
         return {kind: (found[kind], total) for kind, total in totals.most_common()}
 
-    def format(self) -> str:
+    def reliability(self, bins: Sequence[float] = RELIABILITY_BINS
+                    ) -> list[tuple[float, float, int, int, float]]:
+        """Per score bin ``[low, high)`` (the last one closed): beads, strictly correct ones
+        and their mean score, as (low, high, correct, beads, mean score)."""
+        table = []
+        for k, (low, high) in enumerate(itertools.pairwise(bins)):
+            last = k == len(bins) - 2
+            inside = [(s, ok) for s, ok in self.scored
+                      if low <= s < high or (last and s == high)]
+            mean = sum(s for s, _ in inside) / len(inside) if inside else 0.0
+            table.append((low, high, sum(ok for _, ok in inside), len(inside), mean))
+        return table
+
+    def wrong_below(self, threshold: float = 0.5) -> tuple[int, int]:
+        """(wrong beads scored under ``threshold``, all wrong beads): can a filter catch them?"""
+        wrong = [s for s, ok in self.scored if not ok]
+        return sum(s < threshold for s in wrong), len(wrong)
+
+    def format_reliability(self) -> str:
+        rows = ["  reliability:  score bin     beads  correct  precision  mean score"]
+        for low, high, correct, beads, mean in self.reliability():
+            if beads:
+                rows.append(f"                [{low:.2f}, {high:.2f}) {beads:7d}  {correct:7d}"
+                            f"     {correct / beads:.3f}       {mean:.3f}")
+        below, wrong = self.wrong_below()
+        rows.append(f"  wrong beads scored < 0.5: {below}/{wrong}")
+        return "\n".join(rows)
+
+    def format(self, cut_examples: int = 5) -> str:
         c = self.counts
         calls = self.calls_per_sentence
         loading = f" (+{self.load_seconds:.1f} s loading)" if self.load_seconds else ""
@@ -350,6 +385,8 @@ class EvalReport:
                 f">={t:g} {_ratio(hit, total):.3f} ({hit}/{total})"
                 for t, (hit, total) in sorted(self.at_threshold.items())),
         ]
+        rows.append(self.format_reliability())
+        rows.append(self.boundaries.format(cut_examples))
         rows.extend(f"  problem: {problem}" for problem in self.problems)
         return "\n".join(rows)
 
@@ -382,6 +419,7 @@ def score_result(
     total = Counts()
     type_hits: Counter[tuple[str, bool]] = Counter()
     scored: list[tuple[float, bool]] = []  # (bead score, strictly correct) of each output bead
+    boundaries = BoundaryReport()
     for gold in golds:
         found = by_files.get((f"{gold.doc_id}.ru.txt", f"{gold.doc_id}.zh.txt"))
         test: list[UnitBead] = []
@@ -389,8 +427,10 @@ def score_result(
             problems.append(f"{gold.doc_id}: no aligned pair in the result")
         else:
             aligned, ru_text, zh_text = found
-            mapped = map_scored_beads(aligned, locate_units(ru_text, gold.ru_units),
-                                      locate_units(zh_text, gold.zh_units))
+            ru_units = locate_units(ru_text, gold.ru_units)
+            zh_units = locate_units(zh_text, gold.zh_units)
+            boundaries.add(check_document(aligned, {"ru": ru_units, "zh": zh_units}))
+            mapped = map_scored_beads(aligned, ru_units, zh_units)
             test = [bead for bead, _ in mapped]
             gold_set = set(gold.beads)
             scored.extend(
@@ -408,7 +448,7 @@ def score_result(
     }
     sentences = sum(len(g.ru_units) + len(g.zh_units) for g in golds)
     return EvalReport(variant, mode, documents, total, type_hits, sentences, seconds,
-                      at_threshold, problems=problems)
+                      at_threshold, scored=scored, boundaries=boundaries, problems=problems)
 
 
 def write_corpus(golds: Sequence[GoldDocument], folder: Path, presplit: bool) -> None:

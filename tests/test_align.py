@@ -124,10 +124,43 @@ def test_banded_search_equals_full_search_when_band_covers_path() -> None:
 
     breaks = {1: np.zeros(40, bool), 2: np.zeros(39, bool)}
     lengths = {1: np.full(40, 10.0), 2: np.full(39, 20.0)}
-    settings = AlignerSettings(length_weight=0.0)
+    settings = AlignerSettings(length_weight=0.0, max_ru=2, max_zh=2)  # the windows built above
     ru, zh = make_sides(WindowSet(windows(base), breaks, lengths),
                         WindowSet(windows(other), breaks, lengths), 20)
     shapes = bead_shapes(settings)
     full = search(ru, zh, shapes, settings, Band.full(40, 40))
     narrow = search(ru, zh, shapes, settings, Band.around([(i, i) for i in range(41)], 40, 40, 3))
     assert full == narrow == find_path(ru, zh, shapes, replace(settings, full_search_cells=100))
+
+
+def test_two_nulls_in_one_gap_are_paired_only_up_to_the_gap_cost(encoder: MeaningEncoder) -> None:
+    # r500 and z600 mean different things, sitting between the same two aligned neighbours,
+    # each a paragraph of its own.
+    ru = sentences(["r0", "r1", "r500", "r2", "r3"], [0, 0, 1, 2, 2])
+    zh = sentences(["z0", "z1", "z600", "z2", "z3"], [0, 0, 1, 2, 2])
+    apart = AlignerSettings(refine=False, gap_pair_cost=0.0)
+    _, _, beads = align_document(ru, zh, encoder, apart)
+    assert sorted(bead.type for bead in beads[2:4]) == ["0-1", "1-0"]
+    _, _, beads = align_document(ru, zh, encoder, replace(apart, gap_pair_cost=5.0))
+    assert shapes_of(beads) == [((i,), (i,)) for i in range(5)]
+    assert beads[2].score < min(bead.score for k, bead in enumerate(beads) if k != 2)
+    # Inside paragraphs the paragraphing does not place them together: they stay apart.
+    one_paragraph = (sentences([s.text for s in ru]), sentences([s.text for s in zh]))
+    _, _, beads = align_document(*one_paragraph, encoder, replace(apart, gap_pair_cost=5.0))
+    assert sorted(bead.type for bead in beads[2:4]) == ["0-1", "1-0"]
+
+
+def test_three_sentence_beads_are_found_without_embedding_three_sentence_windows(
+        encoder: MeaningEncoder) -> None:
+    # One Russian sentence rendered as three Chinese ones: 8 = 80 + 81 + 82.
+    encoder._vectors[8] = (encoder._vectors[80] + encoder._vectors[81] + encoder._vectors[82])
+    ru = sentences(["r0", "r1", "r8", "r2", "r3"])
+    zh = sentences(["z0", "z1", "z80", "z81", "z82", "z2", "z3"])
+    calls = encoder.calls
+    _, _, beads = align_document(ru, zh, encoder, AlignerSettings(refine=False))
+    assert shapes_of(beads) == [((0,), (0,)), ((1,), (1,)), ((2,), (2, 3, 4)), ((3,), (5,)),
+                                ((4,), (6,))]
+    texts = encoder.calls - calls
+    assert texts == (5 + 4) + (7 + 6)  # singles and pairs only, on both sides
+    _, _, beads = align_document(ru, zh, encoder, AlignerSettings(refine=False, max_zh=2))
+    assert ((2,), (2, 3, 4)) not in shapes_of(beads)

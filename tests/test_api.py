@@ -104,10 +104,10 @@ def test_a_near_miss_option_gets_a_suggestion() -> None:
 @pytest.mark.slow
 def test_options_reach_the_run_config(encoder: Encoder) -> None:
     frame = aligner.align_pair(RU, ZH, encoder=encoder, presplit=True, null_cost=0.7,
-                               max_ru=3)
+                               max_ru=4)
     signature = frame.attrs["signature"]
     assert "|presplit:yes|" in signature
-    assert "null_cost=0.7," in signature and "max_ru=3," in signature
+    assert "null_cost=0.7," in signature and "max_ru=4," in signature
     assert "paragraph_penalty=0.0," in signature  # presplit's effective settings
     srx = aligner.align_pair(RU, ZH, encoder=encoder, segmentation="srx")
     assert "|split:ru=srx-ruzh@" in srx.attrs["signature"]

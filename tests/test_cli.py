@@ -64,6 +64,8 @@ def test_evaluate_command_scores_a_perfect_tiny_set(tmp_path: Path,
     printed = capsys.readouterr().out
     assert "hard/raw: 1 docs, 6 sentences" in printed
     assert "F1          1.0000  1.0000" in printed
+    assert "mid-sentence cuts: ru 0 (0 inside a clause) of 4 boundaries" in printed
+    assert "reliability:" in printed
 
 
 @pytest.mark.slow

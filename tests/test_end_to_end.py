@@ -17,6 +17,7 @@ import pytest
 from lxml import etree
 from omegat import OMEGAT_JAR, fill_from_tmx, omegat_available
 
+from aligner.boundaries import check_segments
 from aligner.cli import main
 from aligner.language import label_paragraphs
 
@@ -65,6 +66,22 @@ def test_sample_pairs_and_the_unaligned_date_line(table: pd.DataFrame) -> None:
     assert list(title.ru_text) == [
         "Важные детали: Ушаков рассказал, о чем полтора часа говорили Владимир Путин и Си Цзиньпин"
         " - АУДИО"]
+
+
+def test_the_article_pairs_the_attribution_lines_and_cuts_no_chinese_sentence(
+        table: pd.DataFrame) -> None:
+    """Issue 8: ``俄媒指出,两国领导人上一`` was cut and paired with the Russian attribution
+    line, whose real partner was left unaligned."""
+    article = table[table.zh_file == ARTICLE]
+    added = article[article.ru_text == "- сказал помощник российского лидера."]
+    assert list(added.zh_text) == ["乌沙科夫补充道。"]
+    text = (CORPUS / ARTICLE).read_text(encoding="utf-8")
+    segments = [(int(r.zh_start), int(r.zh_end)) for r in article.itertuples() if r.zh_text]
+    paragraphs = [(p.start, p.end) for p in label_paragraphs(text) if p.lang == "zh"]
+    report = check_segments(ARTICLE, "zh", text, segments, paragraphs)
+    assert report.boundaries["zh"] >= len(segments)
+    assert [cut.format() for cut in report.cuts] == []
+    assert any(t.startswith("俄媒指出,两国领导人上一次面对面会晤") for t in article.zh_text)
 
 
 def test_unpaired_article_is_reported_and_kept(run_output: tuple[Path, str],

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 import types
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +18,7 @@ from aligner.config import RunConfig
 from aligner.embed import Encoder
 from aligner.evaluate import (
     Counts,
+    EvalReport,
     GoldDocument,
     UnitBead,
     count_type_hits,
@@ -353,3 +355,37 @@ def test_evaluate_set_raw_maps_paragraph_sentences_onto_units(tiny_set: Path) ->
     assert "hard/raw" in text
     assert "1-1 0.000 (0/3)" in text
 
+
+
+def test_reliability_table_bins_scores_and_counts_wrong_beads_below_one_half() -> None:
+    report = EvalReport("hard", "raw", [], Counts(), Counter(), 0, 1.0, {},
+                        scored=[(0.05, False), (0.45, False), (0.85, True), (0.85, False),
+                                (1.0, True), (0.97, True)])
+    table = {(low, high): (correct, beads) for low, high, correct, beads, _ in
+             report.reliability()}
+    assert table[(0.0, 0.1)] == (0, 1)
+    assert table[(0.4, 0.5)] == (0, 1)
+    assert table[(0.8, 0.9)] == (1, 2)
+    assert table[(0.95, 1.0)] == (2, 2)  # the last bin holds a score of exactly 1
+    assert sum(beads for _, beads in table.values()) == 6
+    assert report.wrong_below(0.5) == (2, 3)
+    assert "wrong beads scored < 0.5: 2/3" in report.format_reliability()
+
+
+def test_score_result_reports_mid_sentence_cuts(tmp_path: Path) -> None:
+    ru_raw, zh_raw = "Первое. Второе.\n", "第一个句子。第二。\n"
+    folder = _gold(tmp_path / "cut", ["Первое.", "Второе."], ["第一个句子。", "第二。"],
+                   "[0]:[0]\n[1]:[1]\n", ru_raw, zh_raw)
+    # the Chinese first sentence is cut inside a word: 第一个‖句子。
+    document = _aligned("cut", ru_raw, zh_raw, [(0, 7), (8, 15)], [(0, 3), (3, 6), (6, 9)],
+                        [Bead((0,), (0, 1), 0.9), Bead((1,), (2,), 0.9)])
+    report = score_result(CorpusResult(documents=[document]), [GoldDocument.load(folder)],
+                          "hard", "raw", seconds=1.0)
+    assert report.boundaries.count("ru") == 0
+    assert report.boundaries.count("zh") == 0  # the cut is inside one bead: one segment
+    split = _aligned("cut", ru_raw, zh_raw, [(0, 7), (8, 15)], [(0, 3), (3, 6), (6, 9)],
+                     [Bead((0,), (0,), 0.9), Bead((), (1,), 0.9), Bead((1,), (2,), 0.9)])
+    report = score_result(CorpusResult(documents=[split]), [GoldDocument.load(folder)],
+                          "hard", "raw", seconds=1.0)
+    assert [(c.lang, c.at) for c in report.boundaries.cuts] == [("zh", 3)]
+    assert "zh 1 (1 inside a clause)" in report.format()

@@ -10,7 +10,7 @@ from aligner.language import label_paragraphs
 from aligner.model import Document, Sentence, SourceFile
 from aligner.pairing import LabelledFile, split_name
 from aligner.segment import get_splitters
-from aligner.segment.base import spans_from_cuts, trim_span
+from aligner.segment.base import is_fragment, join_fragments, spans_from_cuts, trim_span
 from aligner.segment.chinese import ChineseSplitter
 from aligner.segment.presplit import LineSplitter
 from aligner.segment.russian import RussianSplitter
@@ -195,8 +195,8 @@ def test_get_splitters() -> None:
     assert isinstance(normal["zh"], ChineseSplitter)
     presplit = get_splitters(presplit=True)
     assert isinstance(presplit["ru"], LineSplitter) and isinstance(presplit["zh"], LineSplitter)
-    assert normal["zh"].signature == "zh-rules-v1"
-    assert normal["ru"].signature.startswith("ru-moses-v2@sentence-splitter-")
+    assert normal["zh"].signature == "zh-rules-v2"
+    assert normal["ru"].signature.startswith("ru-moses-v3@sentence-splitter-")
     assert presplit["ru"].signature == "lines"
 
 
@@ -263,3 +263,25 @@ def test_sample_line_splitter_gives_one_sentence_per_paragraph() -> None:
         for sentence, paragraph in zip(sentences, document.paragraphs, strict=True):
             assert (sentence.start, sentence.end, sentence.paragraph) == (
                 paragraph.start, paragraph.end, paragraph.index)
+
+
+# --- fragments ---
+
+
+def test_a_punctuation_only_piece_joins_the_sentence_before_it_or_the_one_after() -> None:
+    text = "甲。“乙。"
+    assert join_fragments(text, [(0, 2), (2, 3), (3, 5)]) == [(0, 3), (3, 5)]
+    assert join_fragments("“甲。", [(0, 1), (1, 3)]) == [(0, 3)]  # a stray opening quote
+    assert join_fragments("。", [(0, 1)]) == [(0, 1)]  # nothing to join: kept, never lost
+    assert join_fragments("甲。乙。", [(0, 2), (2, 4)]) == [(0, 2), (2, 4)]
+    assert is_fragment("“ 。") and not is_fragment("5。") and not is_fragment("A")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("他说完了。 “", ["他说完了。 “"]),
+    ("他说完了。 。 我们走了。", ["他说完了。 。", "我们走了。"]),
+])
+def test_chinese_fragments_never_become_sentences(zh: ChineseSplitter, text: str,
+                                                  expected: list[str]) -> None:
+    assert pieces(zh, text) == expected
+

@@ -9,21 +9,23 @@ together (see ``aligner.align.refine``); everything else is numpy.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 
+from aligner.align.calibration import Evidence, probability
 from aligner.align.dp import find_path
 from aligner.align.refine import refine_alignment
 from aligner.align.scoring import Side, WindowSet, bead_shapes, make_sides, normalised_cost
+from aligner.boundaries import SENTENCE_END
 from aligner.config import AlignerSettings
 from aligner.embed.base import Encoder
 from aligner.model import Bead, Sentence
 
-# How sharply a bead's cost turns into a score: at the decision boundary (the
-# cost where aligning and leaving both sentences unaligned tie) the score is 0.5.
-SCORE_SLOPE = 4.0
 JOINERS = {"ru": " ", "zh": ""}
 NULL_NEIGHBOURHOOD = 3  # sentences either side of the path a null's best rival is looked for in
+RIVAL_SHIFTS = (-2, -1, 1, 2)  # where a bead's rival windows on the other side start, relative
+FAR = 2.0  # the cost or margin recorded when there is no rival to measure against
 
 
 def window_texts(sentences: Sequence[Sentence], max_size: int, joiner: str) -> dict[int, list[str]]:
@@ -40,70 +42,165 @@ def window_breaks(sentences: Sequence[Sentence], max_size: int) -> dict[int, np.
             for k in range(1, max_size + 1)}
 
 
+def composed_windows(singles: np.ndarray, size: int) -> np.ndarray:
+    """Vectors of all windows of ``size`` sentences built from the sentences' own vectors
+    (their normalised sum), for windows too rare to be worth an encoder call each."""
+    count = max(0, len(singles) - size + 1)
+    summed = sum(singles[s : s + count] for s in range(size))
+    return (summed / np.maximum(np.linalg.norm(summed, axis=1, keepdims=True), 1e-9)
+            ).astype(np.float32)
+
+
 def embed_windows(sentences: Sequence[Sentence], max_size: int, joiner: str,
-                  encoder: Encoder) -> WindowSet:
-    """Embed every window of one side in one encoder call, then cut the rows back out by size."""
+                  encoder: Encoder, embedded: int | None = None) -> WindowSet:
+    """Embed every window of one side of up to ``embedded`` sentences in one encoder call,
+    cut the rows back out by size, and compose the larger windows from sentence vectors."""
+    embedded = max_size if embedded is None else max(1, min(embedded, max_size))
     texts = window_texts(sentences, max_size, joiner)
-    flat = [text for size in sorted(texts) for text in texts[size]]
+    flat = [text for size in range(1, embedded + 1) for text in texts[size]]
     vectors = encoder.encode(flat)
     windows, offset = {}, 0
-    for size in sorted(texts):
+    for size in range(1, embedded + 1):
         windows[size] = vectors[offset : offset + len(texts[size])]
         offset += len(texts[size])
+    for size in range(embedded + 1, max_size + 1):
+        windows[size] = composed_windows(windows[1], size)
     lengths = {size: np.array([len(text) for text in texts[size]], dtype=np.float64)
                for size in texts}
     return WindowSet(windows, window_breaks(sentences, max_size), lengths)
 
 
-def _sigmoid(x: np.ndarray | float) -> float:
-    return float(1.0 / (1.0 + np.exp(-SCORE_SLOPE * x)))
-
-
-def _null_score(sentence: int, own: Side, other: Side, near: int,
-                settings: AlignerSettings) -> float:
-    """Confidence that a sentence really has no counterpart: how far its best nearby rival is
-    from being worth aligning."""
+def null_evidence(sentence: int, own: Side, other: Side, near: int) -> Evidence:
+    """A sentence left unaligned, judged by its best nearby partner: the closer that comes to
+    being worth aligning, the less sure the null."""
     lo = max(0, near - NULL_NEIGHBOURHOOD)
     hi = min(other.length, near + NULL_NEIGHBOURHOOD + 1)
     if lo >= hi:
-        return 1.0
+        return Evidence("null", FAR, 0.0, 1)
     similarity = other.vectors[1][lo:hi] @ own.vectors[1][sentence]
     cost = normalised_cost(similarity, own.normaliser[1][sentence], other.normaliser[1][lo:hi])
-    return _sigmoid(float(cost.min()) - 2 * settings.null_cost)
+    return Evidence("null", float(cost.min()), 0.0, 1)
 
 
-def _pair_score(cost: float, settings: AlignerSettings) -> float:
-    """A bead's score from its normalised cost: 0.5 where aligning ties with two nulls."""
-    return _sigmoid(2 * settings.null_cost - cost)
+def pair_evidence(ru: Side, zh: Side, shape: tuple[int, int], ru_start: int,
+                  zh_start: int) -> Evidence:
+    """A bead of the search, with its cost and how far ahead of its rivals it is: the same
+    Russian window against Chinese windows of the same size a sentence or two away, and the
+    other way round.  A bead that barely beats a shifted neighbour is a coin toss."""
+    a, b = shape
+    cost = float(normalised_cost(float(zh.vectors[b][zh_start] @ ru.vectors[a][ru_start]),
+                                 ru.normaliser[a][ru_start], zh.normaliser[b][zh_start]))
+    rivals = []
+    for own, other, size, other_size, start, other_start in (
+            (ru, zh, a, b, ru_start, zh_start), (zh, ru, b, a, zh_start, ru_start)):
+        shifts = np.array([other_start + d for d in RIVAL_SHIFTS
+                           if 0 <= other_start + d < len(other.vectors[other_size])], dtype=int)
+        if len(shifts):
+            similarity = other.vectors[other_size][shifts] @ own.vectors[size][start]
+            rivals.append(normalised_cost(similarity, own.normaliser[size][start],
+                                          other.normaliser[other_size][shifts]).min())
+    margin = float(min(rivals)) - cost if rivals else FAR
+    return Evidence("pair", cost, margin, a + b)
+
+
+def same_paragraph_edge(sentences: tuple[Sequence[Sentence], Sequence[Sentence]], i: int,
+                        j: int) -> bool:
+    """Whether Russian ``i`` and Chinese ``j`` both end a paragraph or both start one: the
+    paragraphing says they stand at the same place of the text."""
+    def edges(side: Sequence[Sentence], k: int) -> tuple[bool, bool]:
+        starts = k == 0 or side[k - 1].paragraph != side[k].paragraph
+        ends = k == len(side) - 1 or side[k + 1].paragraph != side[k].paragraph
+        return starts, ends
+
+    (ru_starts, ru_ends), (zh_starts, zh_ends) = edges(sentences[0], i), edges(sentences[1], j)
+    return (ru_starts and zh_starts) or (ru_ends and zh_ends)
+
+
+def pair_gap_nulls(beads: list[Bead], evidence: list[Evidence], ru: Side, zh: Side,
+                   sentences: tuple[Sequence[Sentence], Sequence[Sentence]],
+                   settings: AlignerSettings) -> tuple[list[Bead], list[Evidence]]:
+    """Pair a Russian and a Chinese sentence the search left unaligned side by side.
+
+    Both sit in the same gap between the same two aligned neighbours and at the same edge of
+    a paragraph, so they are most likely each other's translation put in other words
+    (``- сказал помощник российского лидера.`` / ``乌沙科夫补充道。``): the search only left
+    them apart because their cost came out a little above two nulls.  Up to
+    ``settings.gap_pair_cost`` they become a 1-1 bead, with the low score its cost earns,
+    which a translator sees and checks.  Pre-split input has no paragraphs to go by.
+    """
+    paired_beads: list[Bead] = []
+    paired_evidence: list[Evidence] = []
+    if settings.paragraph_penalty <= 0:  # lines are no paragraphs (pre-split): no evidence
+        return beads, evidence
+    k = 0
+    while k < len(beads):
+        if k + 1 < len(beads) and {beads[k].type, beads[k + 1].type} == {"1-0", "0-1"}:
+            i = (beads[k].ru or beads[k + 1].ru)[0]
+            j = (beads[k].zh or beads[k + 1].zh)[0]
+            found = with_context(pair_evidence(ru, zh, (1, 1), i, j), False,
+                                 (sentences[0][i : i + 1], sentences[1][j : j + 1]), settings)
+            if found.cost <= settings.gap_pair_cost and same_paragraph_edge(sentences, i, j):
+                paired_beads.append(Bead((i,), (j,), round(probability(found), 4)))
+                paired_evidence.append(found)
+                k += 2
+                continue
+        paired_beads.append(beads[k])
+        paired_evidence.append(evidence[k])
+        k += 1
+    return paired_beads, paired_evidence
+
+
+def with_context(evidence: Evidence, first: bool, sides: Sequence[Sequence[Sentence]],
+                 settings: AlignerSettings) -> Evidence:
+    """The evidence with where the bead stands: whether it opens the document, whether a
+    side ends without sentence-final punctuation, whether the sentences are our splitter's
+    (refinement runs on raw text only)."""
+    unended = any(side and SENTENCE_END[lang].search(side[-1].text.rstrip()) is None
+                  for side, lang in zip(sides, ("ru", "zh"), strict=True))
+    return replace(evidence, opens_document=first, unended=unended,
+                   split_by_us=settings.refine)
+
+
+def align_with_evidence(ru: Sequence[Sentence], zh: Sequence[Sentence], encoder: Encoder,
+                        settings: AlignerSettings
+                        ) -> tuple[tuple[Sentence, ...], tuple[Sentence, ...], list[Bead],
+                                   list[Evidence]]:
+    """``align_document``, with the evidence each bead was scored on (what
+    ``benchmarks/fit_calibration.py`` fits the calibration to)."""
+    if not ru or not zh:
+        return tuple(ru), tuple(zh), ([Bead((i,), (), 1.0) for i in range(len(ru))]
+                                      + [Bead((), (j,), 1.0) for j in range(len(zh))]), []
+    ru_side, zh_side = make_sides(
+        embed_windows(ru, settings.max_ru, JOINERS["ru"], encoder, settings.embedded_window),
+        embed_windows(zh, settings.max_zh, JOINERS["zh"], encoder, settings.embedded_window),
+        settings.normaliser_sample)
+    beads, evidence = [], []
+    for (a, b), i, j in find_path(ru_side, zh_side, bead_shapes(settings), settings):
+        if a and b:
+            found = pair_evidence(ru_side, zh_side, (a, b), i - a, j - b)
+        elif a:
+            found = null_evidence(i - 1, ru_side, zh_side, j)
+        else:
+            found = null_evidence(j - 1, zh_side, ru_side, i)
+        opens = bool(a and b) and not any(e.kind == "pair" for e in evidence)
+        found = with_context(found, opens, (ru[i - a : i], zh[j - b : j]), settings)
+        evidence.append(found)
+        beads.append(Bead(tuple(range(i - a, i)), tuple(range(j - b, j)),
+                          round(probability(found), 4)))
+    beads, evidence = pair_gap_nulls(beads, evidence, ru_side, zh_side, (ru, zh), settings)
+    if not settings.refine:
+        return tuple(ru), tuple(zh), beads, evidence
+    return refine_alignment(ru, zh, beads, evidence, ru_side, zh_side, encoder, settings)
 
 
 def align_document(ru: Sequence[Sentence], zh: Sequence[Sentence], encoder: Encoder,
                    settings: AlignerSettings
                    ) -> tuple[tuple[Sentence, ...], tuple[Sentence, ...], list[Bead]]:
-    """The sentences of both sides and beads covering each of them once, in order.
+    """The sentences of both sides and beads covering each of them once, in order, each
+    scored with the chance that it is right (``aligner.align.calibration``).
 
     The sentences are the ones given, except where refinement (``settings.refine``) cut one
     the splitter had glued together; bead indices point into the returned lists.
     """
-    if not ru or not zh:
-        return tuple(ru), tuple(zh), ([Bead((i,), (), 1.0) for i in range(len(ru))]
-                                      + [Bead((), (j,), 1.0) for j in range(len(zh))])
-    ru_side, zh_side = make_sides(embed_windows(ru, settings.max_ru, JOINERS["ru"], encoder),
-                                  embed_windows(zh, settings.max_zh, JOINERS["zh"], encoder),
-                                  settings.normaliser_sample)
-    beads = []
-    for (a, b), i, j in find_path(ru_side, zh_side, bead_shapes(settings), settings):
-        if a and b:
-            similarity = float(zh_side.vectors[b][j - b] @ ru_side.vectors[a][i - a])
-            cost = normalised_cost(similarity, ru_side.normaliser[a][i - a],
-                                   zh_side.normaliser[b][j - b])
-            score = _pair_score(float(cost), settings)
-        elif a:
-            score = _null_score(i - 1, ru_side, zh_side, j, settings)
-        else:
-            score = _null_score(j - 1, zh_side, ru_side, i, settings)
-        beads.append(Bead(tuple(range(i - a, i)), tuple(range(j - b, j)), round(score, 4)))
-    if not settings.refine:
-        return tuple(ru), tuple(zh), beads
-    return refine_alignment(ru, zh, beads, ru_side, zh_side, encoder, settings,
-                  lambda cost: _pair_score(cost, settings))
+    ru_out, zh_out, beads, _ = align_with_evidence(ru, zh, encoder, settings)
+    return ru_out, zh_out, beads

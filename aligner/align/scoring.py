@@ -19,8 +19,13 @@ LENGTH_Z_CAP = 9.0  # three standard deviations
 
 
 def bead_shapes(settings: AlignerSettings) -> list[BeadShape]:
-    """All bead shapes the search may use: n-m up to the limits, and single-sentence nulls."""
-    shapes = [(a, b) for a in range(1, settings.max_ru + 1) for b in range(1, settings.max_zh + 1)]
+    """All bead shapes the search may use: n-m up to the limits, and single-sentence nulls.
+
+    ``max_bead_sentences`` bounds a + b, as Vecalign does: a translator splits or joins a
+    sentence or two (1-3, 3-1), seldom reshuffles three into three.
+    """
+    shapes = [(a, b) for a in range(1, settings.max_ru + 1) for b in range(1, settings.max_zh + 1)
+              if a + b <= settings.max_bead_sentences]
     return [*shapes, (1, 0), (0, 1)]
 
 

@@ -51,6 +51,24 @@ def trim_span(text: str, start: int, end: int) -> Span:
     return start, end
 
 
+def is_fragment(text: str) -> bool:
+    """A "sentence" with no letter or digit: a stray quote or full stop, never a bead."""
+    return not any(char.isalnum() for char in text)
+
+
+def join_fragments(text: str, spans: list[Span]) -> list[Span]:
+    """``spans`` with each fragment joined to its neighbour: the sentence before it, or the
+    one after when it comes first in the paragraph (a stray opening quote).  A paragraph that
+    is nothing but a fragment keeps it, so that no character is lost."""
+    joined: list[Span] = []
+    for start, end in spans:
+        if joined and (is_fragment(text[start:end]) or is_fragment(text[slice(*joined[-1])])):
+            joined[-1] = (joined[-1][0], end)
+        else:
+            joined.append((start, end))
+    return joined
+
+
 def spans_from_cuts(text: str, cuts: list[int]) -> list[Span]:
     """Turn cut positions into trimmed, non-empty spans covering all of ``text``."""
     bounds = [0, *cuts, len(text)]

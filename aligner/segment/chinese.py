@@ -9,7 +9,11 @@ It never ends inside a 《title》, nor at a decimal point (``1.5``).
 
 from __future__ import annotations
 
-from aligner.segment.base import Span, Splitter, spans_from_cuts
+from itertools import accumulate
+
+import rjieba
+
+from aligner.segment.base import Span, Splitter, join_fragments, spans_from_cuts
 
 FULL_STOPS = frozenset("。！？｡")
 ASCII_STOPS = frozenset("!?.")
@@ -25,7 +29,7 @@ def _is_chinese_context(char: str) -> bool:
 
 
 class ChineseSplitter(Splitter):
-    name = "zh-rules-v1"
+    name = "zh-rules-v2"  # v2: a fragment (a stray quote or stop) joins its neighbour
 
     def split(self, text: str) -> list[Span]:
         cuts = []
@@ -45,7 +49,7 @@ class ChineseSplitter(Splitter):
                 cuts.append(index)
                 continue
             index += 1
-        return spans_from_cuts(text, cuts)
+        return join_fragments(text, spans_from_cuts(text, cuts))
 
     @staticmethod
     def _ends_sentence(text: str, index: int) -> bool:
@@ -55,3 +59,10 @@ class ChineseSplitter(Splitter):
         if char not in ASCII_STOPS or index == 0 or not _is_chinese_context(text[index - 1]):
             return False
         return not (char == "." and index + 1 < len(text) and text[index + 1].isdigit())
+
+
+def word_boundaries(text: str) -> list[int]:
+    """The offsets between two words of ``text`` (jieba's dictionary and HMM, through the
+    jieba-rs binding): the only places a Chinese sentence may be cut without splitting a word
+    such as a name (``伊丽莎白``) or a compound (``上一次``)."""
+    return list(accumulate(len(word) for word in rjieba.cut(text)))[:-1]

@@ -7,7 +7,7 @@ from importlib.metadata import version
 
 from sentence_splitter import SentenceSplitter
 
-from aligner.segment.base import Span, Splitter, spans_from_cuts
+from aligner.segment.base import Span, Splitter, join_fragments, spans_from_cuts
 
 #: Longer paragraphs go to the library in pieces: it builds its answer by repeated string
 #: concatenation, so its time grows with the square of the length (minutes for 5 MB).
@@ -19,7 +19,7 @@ _SENTENCE_END = re.compile(r"[.!?…][»\"”')]*\s+")
 class RussianSplitter(Splitter):
     """Moses-style splitting with Russian non-breaking prefixes (``г.``, ``т. е.``, initials)."""
 
-    name = "ru-moses-v2"  # v2: paragraphs over MAX_PIECE characters are split in pieces
+    name = "ru-moses-v3"  # v2: long paragraphs split in pieces; v3: fragments joined
 
     def __init__(self) -> None:
         self._splitter = SentenceSplitter(language="ru")
@@ -38,7 +38,7 @@ class RussianSplitter(Splitter):
             cuts += [start + cut for cut in self._cuts(text[start:end])] + [end]
             start = end
         cuts += [start + cut for cut in self._cuts(text[start:])]
-        return spans_from_cuts(text, cuts)
+        return join_fragments(text, spans_from_cuts(text, cuts))
 
     def _cuts(self, text: str) -> list[int]:
         """Map the library's sentences back onto ``text`` by counting non-space characters.
