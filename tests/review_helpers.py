@@ -11,16 +11,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from toy_documents import sentence_per_line
+
 from aligner.export.outputs import OutputSpec, write_outputs
 from aligner.model import (
     AlignedDocument,
     Bead,
     CorpusResult,
-    Document,
     DocumentPair,
-    Paragraph,
-    Sentence,
-    SourceFile,
 )
 from aligner.review.corrections import write_corrections
 from aligner.review.server import ReviewServer
@@ -32,25 +30,13 @@ SPECS = [OutputSpec("tmx", "aligned.tmx", {"min_score": 0.5}), OutputSpec("csv",
          OutputSpec("html", "report.html", {"low_score": 0.5})]
 
 
-def _document(doc_id: str, rel: str, lang: str, sentences: list[str]
-              ) -> tuple[Document, tuple[Sentence, ...]]:
-    """One file holding the sentences, one per line, with their exact offsets."""
-    records, start = [], 0
-    for index, text in enumerate(sentences):
-        records.append(Sentence(text, start, start + len(text), index))
-        start += len(text) + 1
-    source = SourceFile(Path("/corpus") / rel, rel, "\n".join(sentences) + "\n", "utf_8")
-    paragraphs = tuple(Paragraph(s.paragraph, s.start, s.end, lang) for s in records)
-    return Document(doc_id, lang, source, paragraphs), tuple(records)
-
-
 def small_result() -> CorpusResult:
-    ru, ru_sentences = _document("news", "news.ru.txt", "ru", RU)
-    zh, zh_sentences = _document("news", "news.zh.txt", "zh", ZH)
+    ru, ru_sentences = sentence_per_line("news", "news.ru.txt", "ru", RU)
+    zh, zh_sentences = sentence_per_line("news", "news.zh.txt", "zh", ZH)
     beads = (Bead((0,), (0,), 0.9), Bead((1, 2), (1,), 0.4), Bead((), (2,), 0.3),
              Bead((3,), (3,), 0.8))
     paired = AlignedDocument(DocumentPair("news", ru, zh), ru_sentences, zh_sentences, beads)
-    lonely, lonely_sentences = _document("lonely", "lonely.txt", "ru", ["Одна статья."])
+    lonely, lonely_sentences = sentence_per_line("lonely", "lonely.txt", "ru", ["Одна статья."])
     unpaired = AlignedDocument(DocumentPair("lonely", lonely, None), lonely_sentences, (),
                                (Bead((0,), (), None),))
     return CorpusResult([paired, unpaired], files_read=3, signature="sig|test")

@@ -19,18 +19,16 @@ from pathlib import Path
 
 import lxml.html
 import pytest
+from toy_documents import sentence_per_line
 
 from aligner.export.report import ReportExporter, score_class
 from aligner.model import (
     AlignedDocument,
     Bead,
     CorpusResult,
-    Document,
     DocumentPair,
     FileProblem,
-    Paragraph,
     Sentence,
-    SourceFile,
 )
 
 SIGNATURE = "ruzh-aligner:0.1.0|enc:test@1|split:ru=ru-moses,zh=zh-rules-v1|presplit:no"
@@ -55,24 +53,12 @@ BEADS = (  # (ru, zh, score): every type, both sides of the threshold
 LONELY = ["Одинокая статья.", "Без перевода."]
 
 
-def _document(doc_id: str, rel: str, lang: str, sentences: list[str]
-              ) -> tuple[Document, tuple[Sentence, ...]]:
-    """One file holding the sentences, one per line, with their exact offsets."""
-    records, start = [], 0
-    for index, text in enumerate(sentences):
-        records.append(Sentence(text, start, start + len(text), index))
-        start += len(text) + 1
-    source = SourceFile(Path("/corpus") / rel, rel, "\n".join(sentences) + "\n", "utf_8")
-    paragraphs = tuple(Paragraph(s.paragraph, s.start, s.end, lang) for s in records)
-    return Document(doc_id, lang, source, paragraphs), tuple(records)
-
-
 def _result() -> CorpusResult:
-    ru, ru_sentences = _document("news/a&b", "news/a&b.ru.txt", "ru", RU)
-    zh, zh_sentences = _document("news/a&b", "news/a&b.zh.txt", "zh", ZH)
+    ru, ru_sentences = sentence_per_line("news/a&b", "news/a&b.ru.txt", "ru", RU)
+    zh, zh_sentences = sentence_per_line("news/a&b", "news/a&b.zh.txt", "zh", ZH)
     paired = AlignedDocument(DocumentPair("news/a&b", ru, zh), ru_sentences, zh_sentences,
                              BEADS)
-    lonely, lonely_sentences = _document("lonely", "lonely.txt", "ru", LONELY)
+    lonely, lonely_sentences = sentence_per_line("lonely", "lonely.txt", "ru", LONELY)
     unpaired = AlignedDocument(DocumentPair("lonely", lonely, None), lonely_sentences, (),
                                (Bead((0,), (), None), Bead((1,), (), None)))
     return CorpusResult(
@@ -115,7 +101,7 @@ def page(result: CorpusResult) -> lxml.html.HtmlElement:
 # --- fast: the markup ---
 
 
-def test_is_one_utf8_html_document(result: CorpusResult) -> None:
+def test_is_one_utf8_htmlsentence_per_line(result: CorpusResult) -> None:
     data = ReportExporter().render(result)
     assert data.startswith(b"<!DOCTYPE html>")
     text = data.decode("utf-8")
@@ -268,8 +254,8 @@ def test_compact_no_inline_styles(result: CorpusResult) -> None:
 
 
 def test_empty_paired_document_still_plots() -> None:
-    ru, _ = _document("e", "e.ru.txt", "ru", ["x"])
-    zh, _ = _document("e", "e.zh.txt", "zh", ["y"])
+    ru, _ = sentence_per_line("e", "e.ru.txt", "ru", ["x"])
+    zh, _ = sentence_per_line("e", "e.zh.txt", "zh", ["y"])
     result = CorpusResult([AlignedDocument(DocumentPair("e", ru, zh), (), (), ())])
     page = parse(ReportExporter().render(result))
     assert bead_rows(page) == []
