@@ -162,6 +162,81 @@ def count_type_hits(
     return Counter((bead_type(bead), bead in test_set) for bead in gold_set)
 
 
+# Why an error region was lost, from the way the output beads cut it against the gold ones.
+ERROR_CLASSES: tuple[str, ...] = (
+    "glued",  # coarser than gold, and one of our sentences holds two gold units: a cut refused
+    "merged",  # coarser than gold, though every gold unit is a sentence of its own: the search
+    "split",  # finer than gold: a gold 2-1 or 1-2 bead broken up, or a pair left as two nulls
+    "null",  # a null bead on one side of it where the gold pairs the units, or the reverse
+    "crossed",  # boundaries that agree with neither: a wrong pair or a misplaced cut
+)
+
+
+def classify_errors(gold: Sequence[UnitBead], test: Sequence[UnitBead],
+                    glued: dict[str, set[int]] | None = None
+                    ) -> Counter[tuple[str, str]]:
+    """Where ``test`` differs from ``gold``, grouped into regions (beads of either that share
+    a unit, transitively) and each region classed by ``ERROR_CLASSES``.
+
+    Keys are ``(class, "regions" | "gold" | "test")``: how many regions, the gold beads they
+    miss and the wrong output beads they hold.  ``glued`` holds, per side ("ru", "zh"), the
+    gold units that share an output sentence with another unit (the splitter's or the
+    refinement's doing, not the search's).
+    """
+    beads = [("gold", b) for b in dict.fromkeys(gold) if b[0] or b[1]]
+    beads += [("test", b) for b in dict.fromkeys(test) if b[0] or b[1]]
+    parent = list(range(len(beads)))
+
+    def root(k: int) -> int:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    owner: dict[tuple[int, int], int] = {}
+    for k, (_, (ru, zh)) in enumerate(beads):
+        for unit in [(0, i) for i in ru] + [(1, j) for j in zh]:
+            if unit in owner:
+                parent[root(k)] = root(owner[unit])
+            else:
+                owner[unit] = k
+    regions: dict[int, list[tuple[str, UnitBead]]] = {}
+    for k, found in enumerate(beads):
+        regions.setdefault(root(k), []).append(found)
+    glued = glued or {"ru": set(), "zh": set()}
+    counts: Counter[tuple[str, str]] = Counter()
+    for members in regions.values():
+        golds = {b for who, b in members if who == "gold"}
+        tests = {b for who, b in members if who == "test"}
+        if golds == tests:
+            continue
+        missed, wrong = golds - tests, tests - golds
+        if any(not (b[0] and b[1]) for b in missed | wrong):
+            kind = "null"
+        elif len(golds) > len(tests) and len(tests) == 1:
+            ru, zh = next(iter(tests))
+            kind = ("glued" if set(ru) & glued["ru"] or set(zh) & glued["zh"] else "merged")
+        elif len(tests) > len(golds) and len(golds) == 1:
+            kind = "split"
+        else:
+            kind = "crossed"
+        counts[(kind, "regions")] += 1
+        counts[(kind, "gold")] += len(missed)
+        counts[(kind, "test")] += len(wrong)
+    return counts
+
+
+def glued_units(sentences: Sequence[Sentence], units: Sequence[Span]) -> set[int]:
+    """The gold units that share one of ``sentences`` with another unit."""
+    found: set[int] = set()
+    for sentence in sentences:
+        held = [k for k, (start, end) in enumerate(units)
+                if min(end, sentence.end) > max(start, sentence.start)]
+        if len(held) > 1:
+            found.update(held)
+    return found
+
+
 # --- gold files and the mapping onto gold units --------------------------------
 
 
@@ -313,6 +388,8 @@ class EvalReport:
     boundaries: BoundaryReport = field(default_factory=BoundaryReport)
     encoder_calls: int | None = None  # texts the encoder embedded (windows of 1..n sentences)
     load_seconds: float = 0.0  # building the encoder, when this run built it
+    # (ERROR_CLASSES class, "regions" | "gold" | "test") -> count, see classify_errors
+    errors: Counter[tuple[str, str]] = field(default_factory=Counter)
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -363,6 +440,13 @@ class EvalReport:
         rows.append(f"  wrong beads scored < 0.5: {below}/{wrong}")
         return "\n".join(rows)
 
+    def format_errors(self) -> str:
+        rows = ["  errors:       class    regions  gold missed  wrong output"]
+        rows += [f"                {kind:8} {self.errors[(kind, 'regions')]:7d}"
+                 f"  {self.errors[(kind, 'gold')]:11d}  {self.errors[(kind, 'test')]:12d}"
+                 for kind in ERROR_CLASSES if self.errors[(kind, "regions")]]
+        return "\n".join(rows)
+
     def format(self, cut_examples: int = 5) -> str:
         c = self.counts
         calls = self.calls_per_sentence
@@ -386,6 +470,8 @@ class EvalReport:
                 for t, (hit, total) in sorted(self.at_threshold.items())),
         ]
         rows.append(self.format_reliability())
+        if self.errors:
+            rows.append(self.format_errors())
         rows.append(self.boundaries.format(cut_examples))
         rows.extend(f"  problem: {problem}" for problem in self.problems)
         return "\n".join(rows)
@@ -420,6 +506,7 @@ def score_result(
     type_hits: Counter[tuple[str, bool]] = Counter()
     scored: list[tuple[float, bool]] = []  # (bead score, strictly correct) of each output bead
     boundaries = BoundaryReport()
+    errors: Counter[tuple[str, str]] = Counter()
     for gold in golds:
         found = by_files.get((f"{gold.doc_id}.ru.txt", f"{gold.doc_id}.zh.txt"))
         test: list[UnitBead] = []
@@ -432,6 +519,9 @@ def score_result(
             boundaries.add(check_document(aligned, {"ru": ru_units, "zh": zh_units}))
             mapped = map_scored_beads(aligned, ru_units, zh_units)
             test = [bead for bead, _ in mapped]
+            errors += classify_errors(gold.beads, test, {
+                "ru": glued_units(aligned.ru_sentences, ru_units),
+                "zh": glued_units(aligned.zh_sentences, zh_units)})
             gold_set = set(gold.beads)
             scored.extend(
                 (bead_score, bead in gold_set)
@@ -448,7 +538,8 @@ def score_result(
     }
     sentences = sum(len(g.ru_units) + len(g.zh_units) for g in golds)
     return EvalReport(variant, mode, documents, total, type_hits, sentences, seconds,
-                      at_threshold, scored=scored, boundaries=boundaries, problems=problems)
+                      at_threshold, scored=scored, boundaries=boundaries, problems=problems,
+                      errors=errors)
 
 
 def write_corpus(golds: Sequence[GoldDocument], folder: Path, presplit: bool) -> None:

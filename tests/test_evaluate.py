@@ -21,6 +21,7 @@ from aligner.evaluate import (
     EvalReport,
     GoldDocument,
     UnitBead,
+    classify_errors,
     count_type_hits,
     evaluate_set,
     locate_units,
@@ -389,3 +390,23 @@ def test_score_result_reports_mid_sentence_cuts(tmp_path: Path) -> None:
                           "hard", "raw", seconds=1.0)
     assert [(c.lang, c.at) for c in report.boundaries.cuts] == [("zh", 3)]
     assert "zh 1 (1 inside a clause)" in report.format()
+
+
+def test_classify_errors_names_each_region_by_how_the_output_cuts_it() -> None:
+    gold: list[UnitBead] = [((0,), (0,)), ((1,), (1,)), ((2,), (2, 3)), ((3,), ()),
+                            ((4,), (4,)), ((5,), (5,)), ((6,), (6,)), ((7,), (7,))]
+    test: list[UnitBead] = [((0, 1), (0, 1)),  # two gold beads in one: glued or merged
+                            ((2,), (2,)), ((), (3,)),  # a 1-2 broken up, with a null
+                            ((3,), ()),  # right
+                            ((4,), (4,)), ((5,), (5,)),  # right
+                            ((6,), (7,)), ((7,), (6,))]  # crossed (not monotone, but a test)
+    counts = classify_errors(gold, test, {"ru": {0, 1}, "zh": set()})
+    assert counts[("glued", "regions")] == 1
+    assert (counts[("glued", "gold")], counts[("glued", "test")]) == (2, 1)
+    assert counts[("null", "regions")] == 1
+    assert (counts[("null", "gold")], counts[("null", "test")]) == (1, 2)
+    assert counts[("crossed", "regions")] == 1
+    assert (counts[("crossed", "gold")], counts[("crossed", "test")]) == (2, 2)
+    assert counts[("merged", "regions")] == 0
+    assert classify_errors(gold, test)[("merged", "regions")] == 1  # nothing glued: the search
+    assert classify_errors(gold, gold) == Counter()

@@ -169,6 +169,19 @@ def test_cut_positions_respect_the_writing_systems() -> None:
     assert min(at for at, kind in bare.items() if kind == "word") >= 6  # not 俄罗斯总统‖与
 
 
+def test_no_cut_inside_a_foreign_phrase_or_after_a_preposition_or_an_honorific() -> None:
+    # A Latin run is one name or quotation even across its spaces, on either side.
+    zh = "他说了一句Il faut bien le faire然后走了。"
+    latin = set(range(zh.index("I") + 1, zh.index("然")))
+    assert not set(zh_cut_positions(zh, title=True)) & latin
+    assert zh.index("然") in zh_cut_positions(zh, title=True)
+    ru = "Звезда шоу Still Game Форд открывает ресторан Форд против Кавано и г-на Трампа"
+    starts = [ru[p:].split()[0] for p in ru_cut_positions(ru, title=True)]
+    assert "Game" not in starts  # between two Latin words
+    assert "Форд" in starts  # after the foreign title, a sentence may start
+    assert "Кавано" not in starts and "Трампа" not in starts  # after против, г-на
+
+
 @pytest.mark.parametrize("text", [
     "美国参议员伊丽莎白·沃伦宣布参与总统竞选美国参议员伊丽莎白·沃伦周一宣布参选。",
     "俄媒指出,两国领导人上一次面对面会晤是在2025年9月,当时普京总统对中国进行了为期四天的访问。",

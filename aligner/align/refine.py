@@ -80,12 +80,16 @@ RU_FUNCTION_WORDS = frozenset({
     "над", "при", "про", "для", "без", "у", "и", "а", "но", "или", "что", "как", "не", "ни", "же",
     "ли", "бы", "то", "через", "перед", "между", "после", "около", "возле", "среди", "чтобы",
     "если", "когда", "пока", "хотя", "либо", "да", "также", "тоже", "чем", "где", "который",
-    "которая", "которое", "которые", "его", "её", "ее", "их", "этот", "эта", "это", "эти"})
+    "которая", "которое", "которые", "его", "её", "ее", "их", "этот", "эта", "это", "эти",
+    "против", "насчёт", "насчет", "вместо", "кроме", "вокруг", "вдоль", "сквозь", "ради",
+    # honorifics written short (``г-на‖Трампа``): a name always follows
+    "г-н", "г-на", "г-ну", "г-ном", "г-не", "г-жа", "г-жи", "г-же", "г-жу", "г-жой"})
 _WORD = re.compile(r"\S+")
 # A patronymic (``Ефимыча``, ``Владимировна``): it belongs to the name before it.
 _PATRONYMIC = re.compile(r"[А-ЯЁ][а-яё]+(?:ович|евич|ич|ыч|овн|евн|ичн)(?:а|у|ем|ом|е|ы|ой|ей)?")
 # An initial (``В.``, ``Дж.``) or a short lower-case abbreviation (``г.``, ``ул.``, ``им.``): a
 # full stop after them is no sentence end, and what follows is usually a name.
+_LATIN_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’&.-]*")
 _ABBREVIATION = re.compile(r"(?:[А-ЯЁA-Z][а-яёa-z]?|[а-яё]{1,3})\.")
 
 
@@ -98,7 +102,8 @@ def zh_cut_positions(text: str, title: bool = False) -> dict[int, CutKind]:
     """Where a Chinese sentence may be cut in two, and what kind of place each is.
 
     Only between two words (``word_boundaries``), never inside 《》, inside a Latin or digit
-    run, before punctuation or a space, nor after an opening mark or an enumeration comma;
+    run (across spaces too: ``Il faut bien‖le faire`` is one quotation), before punctuation
+    or a space, nor after an opening mark or an enumeration comma;
     a place with no punctuation before it only in a ``title`` (a paragraph's first sentence).
     """
     depth = list(accumulate(text, lambda d, c: d + (c == "《") - (c == "》" and d > 0),
@@ -108,8 +113,8 @@ def zh_cut_positions(text: str, title: bool = False) -> dict[int, CutKind]:
     for at in word_boundaries(text):
         if min(_solid(text[:at]), _solid(text[at:])) < MIN_PIECE["zh"]:
             continue
-        before, after = text[at - 1], text[at]
-        if (depth[at] > 0 or after in ZH_NO_CUT_BEFORE or last[at] in ZH_NO_CUT_AFTER
+        before, after = last[at], text[at]
+        if (depth[at] > 0 or after in ZH_NO_CUT_BEFORE or before in ZH_NO_CUT_AFTER
                 or after.isspace() or (before.isascii() and before.isalnum()
                                        and after.isascii() and after.isalnum())):
             continue
@@ -129,7 +134,8 @@ def ru_cut_positions(text: str, title: bool = False) -> dict[int, CutKind]:
     Only between words, never after a preposition, conjunction, particle, initial or short
     abbreviation, nor after a dash or an opening mark; with no punctuation before it only in a
     ``title``, before a capitalised word that is no patronymic (``Андрея‖Ефимыча`` is one
-    name; a title ending in a name, ``…юго-запада США‖Согласно…``, is common).
+    name; a title ending in a name, ``…юго-запада США‖Согласно…``, is common); never between
+    two Latin words.
     """
     words = [(m.start(), m.group()) for m in _WORD.finditer(text)]
     positions: dict[int, CutKind] = {}
@@ -143,6 +149,8 @@ def ru_cut_positions(text: str, title: bool = False) -> dict[int, CutKind]:
         if (before[-1] in RU_NO_CUT_AFTER or bare in RU_FUNCTION_WORDS
                 or _ABBREVIATION.fullmatch(before.lstrip(RU_OPENERS))):
             continue
+        if _LATIN_WORD.fullmatch(before) and _LATIN_WORD.fullmatch(word):
+            continue  # inside a foreign name or title quoted as written (``Still Game``)
         if before[-1] in RU_MARK_ENDS:
             positions[start] = "mark"
         elif before[-1] in ",:":
