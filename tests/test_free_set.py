@@ -168,3 +168,35 @@ def test_committed_set_is_what_the_builder_makes_from_the_dev_set(tmp_path: Path
     assert built == committed
     for rel in built:
         assert (tmp_path / rel).read_bytes() == (FREE / rel).read_bytes(), rel
+
+
+def _benchmark() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("free_translation",
+                                                  BENCHMARKS / "free_translation.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_benchmark_counts_links_nulls_beside_groups_notes_and_tags() -> None:
+    """The figures of benchmarks/free_translation.py on a hand-made output.
+
+    Gold: a 1-2, a dialogue line (utterance 1 and tag 2) against one Chinese
+    sentence, a note line, and a tag 4 with its utterance 3.  The output finds
+    the 1-2 as 1-1 plus a null, pairs tag 2 alone, glues the note into a pair,
+    and leaves tag 4 unaligned.
+    """
+    counts = _benchmark().free_counts(
+        gold=[((0,), (0, 1)), ((1, 2), (2,)), ((), (3,)), ((3, 4), (4,))],
+        test=[((0,), (0,)), ((), (1,)), ((1,), ()), ((2,), (2, 3)), ((3,), (4,)), ((4,), ())],
+        tags=[2, 4], notes=[3])
+    assert (counts.gold_links, counts.test_links, counts.common_links) == (6, 4, 3)
+    assert counts.link_precision == 0.75 and counts.link_recall == 0.5
+    assert (counts.unaligned, counts.unaligned_wrongly) == (3, 3)
+    # zh 1 sits between two 1-1 beads; ru 1 sits beside the 1-2 (2, 3); ru 4 beside a 1-1.
+    assert (counts.beside_group, counts.beside_group_wrongly) == (1, 1)
+    assert (counts.notes, counts.notes_glued) == (1, 1)
+    assert (counts.tags, counts.tags_with_utterance, counts.tags_alone,
+            counts.tags_unaligned) == (2, 0, 1, 1)
