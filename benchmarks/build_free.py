@@ -45,7 +45,7 @@ import json
 import random
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
@@ -100,6 +100,7 @@ REMARKS = (
 # A Russian quotation with its tag: «X», — сказал Паттон.  (tag of at most 4 words)
 QUOTE = re.compile(r"^«(?P<said>[^«»]+?)(?P<end>[?!…]?)»,? — "
                    r"(?P<tag>[а-яё]+(?: [^\s,—«».]+){0,3})\.$")
+WORD = re.compile(r"[А-Яа-яЁё]+(?:-[А-Яа-яЁё]+)*")
 # Common words that open a Russian sentence and are written in lower case after ";".
 LOWERABLE = frozenset((
     "В", "Во", "По", "Он", "Она", "Оно", "Они", "Но", "На", "Это", "Этот", "Эта", "Эти",
@@ -207,18 +208,36 @@ def _ends_clause(sentence: str) -> bool:
     return len(last_word) >= 3 or last_word.isdigit()
 
 
-def _lower_first(sentence: str) -> str:
+def common_words(sentences: Iterable[str]) -> frozenset[str]:
+    """Russian words seen in lower case inside a sentence: common nouns and verbs, not names.
+
+    A sentence's first word is written in capitals whatever it is, so whether
+    ``Опрос`` may become ``опрос`` after a ';' is read off the corpus: a word the
+    texts also write in lower case is a common word; ``Дейли`` never is.
+    """
+    return frozenset(word for sentence in sentences for word in WORD.findall(sentence)
+                     if word.islower())
+
+
+def _lower_first(sentence: str, common: frozenset[str]) -> str:
     first = sentence.split(" ", 1)[0].rstrip(",:")
-    return sentence[0].lower() + sentence[1:] if first in LOWERABLE else sentence
+    lowered = first.lower()
+    if first in LOWERABLE or (first[1:] == lowered[1:] and lowered in common):
+        return sentence[0].lower() + sentence[1:]
+    return sentence
 
 
-def ru_merge(sentences: list[str]) -> str | None:
-    """Consecutive Russian sentences as one, joined by '; ', or None where that would not read."""
+def ru_merge(sentences: list[str], common: frozenset[str] = frozenset()) -> str | None:
+    """Consecutive Russian sentences as one, joined by '; ', or None where that would not read.
+
+    The clauses after a ';' start in lower case when their first word is one of
+    ``LOWERABLE`` or of ``common`` (see ``common_words``), else they keep it.
+    """
     if not all(_ends_clause(s) for s in sentences[:-1]) or not sentences[-1].endswith(RU_END):
         return None
     return "; ".join([sentences[0][:-1]]
-                     + [_lower_first(s)[:-1] for s in sentences[1:-1]]
-                     + [_lower_first(sentences[-1])])
+                     + [_lower_first(s, common)[:-1] for s in sentences[1:-1]]
+                     + [_lower_first(sentences[-1], common)])
 
 
 def zh_merge(sentences: list[str]) -> str | None:
@@ -237,39 +256,45 @@ def dialogue(sentence: str, rng: random.Random) -> list[str] | None:
     return [f"— {match['said']}{end}", f"— {match['tag']}."]
 
 
-Rewrite = Callable[[list[str], list[str], random.Random], Block | None]
+# (Russian sentences, Chinese sentences, the document's generator, common Russian words)
+Rewrite = Callable[[list[str], list[str], random.Random, frozenset[str]], Block | None]
 
 
 def _zh_split_op(pieces: int) -> Rewrite:
-    def rewrite(ru: list[str], zh: list[str], rng: random.Random) -> Block | None:
+    def rewrite(ru: list[str], zh: list[str], rng: random.Random,
+                common: frozenset[str]) -> Block | None:
         parts = zh_split(zh[0], pieces, rng)
         return None if parts is None else Block(ru, parts, f"zh-split-{pieces}", [])
     return rewrite
 
 
 def _ru_merge_op(size: int) -> Rewrite:
-    def rewrite(ru: list[str], zh: list[str], rng: random.Random) -> Block | None:
+    def rewrite(ru: list[str], zh: list[str], rng: random.Random,
+                common: frozenset[str]) -> Block | None:
         # The Chinese sentences stay as they are, so they must be sentences, not a subheading.
-        merged = ru_merge(ru) if all(s.endswith(ZH_CLOSED) for s in zh) else None
+        merged = ru_merge(ru, common) if all(s.endswith(ZH_CLOSED) for s in zh) else None
         return None if merged is None else Block([merged], zh, f"ru-merge-{size}", [])
     return rewrite
 
 
 def _zh_merge_op(size: int) -> Rewrite:
-    def rewrite(ru: list[str], zh: list[str], rng: random.Random) -> Block | None:
+    def rewrite(ru: list[str], zh: list[str], rng: random.Random,
+                common: frozenset[str]) -> Block | None:
         merged = zh_merge(zh)
         return None if merged is None else Block(ru, [merged], f"zh-merge-{size}", [])
     return rewrite
 
 
-def _cross(ru: list[str], zh: list[str], rng: random.Random) -> Block | None:
+def _cross(ru: list[str], zh: list[str], rng: random.Random,
+           common: frozenset[str]) -> Block | None:
     if not (all(s.endswith(RU_END) for s in ru) and all(s.endswith(ZH_END) for s in zh)):
         return None
     return Block(ru, [zh[1], zh[0]], "cross", [])
 
 
-def _cross_split(ru: list[str], zh: list[str], rng: random.Random) -> Block | None:
-    crossed = _cross(ru, zh, rng)
+def _cross_split(ru: list[str], zh: list[str], rng: random.Random,
+                 common: frozenset[str]) -> Block | None:
+    crossed = _cross(ru, zh, rng, common)
     if crossed is None:
         return None
     which = rng.randrange(2)
@@ -294,7 +319,8 @@ REWRITES: dict[str, tuple[int, Rewrite]] = {
 # --- one document ---------------------------------------------------------------
 
 
-def rewrite_body(ru: list[str], zh: list[str], end: int, rng: random.Random) -> list[Block]:
+def rewrite_body(ru: list[str], zh: list[str], end: int, rng: random.Random,
+                 common: frozenset[str]) -> list[Block]:
     """Blocks for clean beads [0, end): the title stays as it is, then rewrites drawn per place."""
     names, weights = list(OP_WEIGHTS), list(OP_WEIGHTS.values())
     blocks = [Block([ru[0]], [zh[0]], "plain", [0], own_paragraph=True)]
@@ -310,7 +336,8 @@ def rewrite_body(ru: list[str], zh: list[str], end: int, rng: random.Random) -> 
             if name != "plain":
                 size, rewrite = REWRITES[name]
                 if place + size <= end:
-                    block = rewrite(ru[place:place + size], zh[place:place + size], rng)
+                    block = rewrite(ru[place:place + size], zh[place:place + size], rng,
+                                    common)
         if block is None:
             size = 1
             block = Block([ru[place]], [zh[place]], "plain", [])
@@ -382,8 +409,12 @@ def add_notes(paragraphs: list[list[Block]], rng: random.Random) -> list[dict[st
     return log
 
 
-def free_document(doc_id: str, ru: list[str], zh: list[str]) -> Document:
-    """The clean 1-1 pair ``ru``/``zh`` rewritten as a free translation."""
+def free_document(doc_id: str, ru: list[str], zh: list[str],
+                  common: frozenset[str] = frozenset()) -> Document:
+    """The clean 1-1 pair ``ru``/``zh`` rewritten as a free translation.
+
+    ``common``: Russian words known to be common words (``common_words``).
+    """
     if len(ru) != len(zh):
         raise ValueError(f"{doc_id}: the clean units are not 1-1 ({len(ru)} ru, {len(zh)} zh)")
     rng = rng_for(doc_id)
@@ -392,7 +423,7 @@ def free_document(doc_id: str, ru: list[str], zh: list[str]) -> Document:
         tail = rng.randint(2, 3)
         tail_side = "ru" if rng.random() < TAIL_RU_SHARE else "zh"
     end = len(ru) - tail
-    blocks = rewrite_body(ru, zh, end, rng)
+    blocks = rewrite_body(ru, zh, end, rng, common)
     paragraphs = paragraphs_of(blocks, rng)
     if tail:
         paragraphs.append([Block([ru[i]] if tail_side == "ru" else [],
@@ -482,12 +513,15 @@ def find_dev_set() -> Path | None:
 
 def build(dev_set: Path, root: Path = FREE) -> list[dict[str, object]]:
     """Write every clean dev document as a free-translation document under ``root``."""
+    folders = sorted(p for p in (dev_set / "clean").iterdir() if p.is_dir())
+    texts = {folder: tuple((folder / f"{lang}.txt").read_text(encoding="utf-8").splitlines()
+                           for lang in ("ru", "zh")) for folder in folders}
+    common = common_words(sentence for ru, _ in texts.values() for sentence in ru)
     metas = []
-    for folder in sorted(p for p in (dev_set / "clean").iterdir() if p.is_dir()):
-        ru = (folder / "ru.txt").read_text(encoding="utf-8").splitlines()
-        zh = (folder / "zh.txt").read_text(encoding="utf-8").splitlines()
+    for folder, (ru, zh) in texts.items():
         clean_meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-        metas.append(write(free_document(folder.name, ru, zh), clean_meta, root))
+        metas.append(write(free_document(folder.name, list(ru), list(zh), common),
+                           clean_meta, root))
     return metas
 
 

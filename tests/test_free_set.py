@@ -136,12 +136,17 @@ def test_chinese_split_cuts_only_at_free_clause_marks() -> None:
     assert builder.zh_split("这是很长的第一个分句内容，这是很长的第二个分句内容。", 3, rng) is None
 
 
-def test_russian_merge_refuses_abbreviations_and_lowercases_only_common_words() -> None:
+def test_russian_merge_refuses_abbreviations_and_lowercases_only_words_seen_in_lower_case() -> None:
     builder = _builder()
     assert builder.ru_merge(["Он пришёл домой.", "Однако дверь была закрыта."]) == (
         "Он пришёл домой; однако дверь была закрыта.")
     assert builder.ru_merge(["Он пришёл домой.", "Томский молчал."]) == (
         "Он пришёл домой; Томский молчал.")
+    common = builder.common_words(["Вчера пришёл томский поезд."])
+    assert builder.ru_merge(["Он пришёл домой.", "Томский молчал."], common) == (
+        "Он пришёл домой; томский молчал.")
+    assert builder.ru_merge(["Он пришёл домой.", "ТОМСКИЙ молчал."], common) == (
+        "Он пришёл домой; ТОМСКИЙ молчал.")
     assert builder.ru_merge(["Это было в 1990 г.", "Он пришёл."]) is None
     assert builder.ru_merge(["Правда ли это?", "Он пришёл."]) is None
 
