@@ -6,8 +6,8 @@ nullable ``Int64`` offsets and paragraph numbers, a ``float64`` score, a
 categorical ``type`` and the run's signature in ``df.attrs["signature"]``.
 
 Options are the fields of :class:`aligner.config.RunConfig` (``encoder``,
-``presplit``, ``segmentation``, ``batch_size``, ``laser_dir``, ``aligner``) and, for
-convenience, the fields of :class:`aligner.config.AlignerSettings` given flat
+``presplit``, ``segmentation``, ``main_text``, ``batch_size``, ``laser_dir``,
+``aligner``) and, for convenience, the fields of :class:`aligner.config.AlignerSettings` given flat
 (``null_cost=0.6``), which override those of ``aligner``.  ``encoder`` may be a
 name (``"use"``, ``"laser"``) or an encoder object from
 :func:`aligner.get_encoder`, which lets a loaded model serve many calls.

@@ -17,13 +17,14 @@ from aligner.config import RunConfig
 from aligner.embed import ENCODERS, EncoderError
 from aligner.embed.cache import default_cache_dir
 from aligner.export import EXPORTERS, CsvExporter, ReportExporter, TmxExporter
+from aligner.export.base import write_extracted_texts
 from aligner.language import detect_script_variant
 from aligner.model import AlignedDocument, CorpusResult
 from aligner.pipeline import align_corpus_dir
 
 DEFAULT_CORPUS = Path("corpus")
 DEFAULT_OUTPUT = Path("output")
-EXTRA_FORMATS = ("parquet",)
+EXTRA_FORMATS = ("parquet", "xlsx", "moses", "jsonl")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -47,12 +48,18 @@ def build_parser() -> argparse.ArgumentParser:
                      help="how sentences are cut: our linguistic splitters (default), 'srx' "
                           "(shipped rules that cut like OmegaT's defaults, so TMX units match "
                           "the CAT tool's segments) or 'srx:FILE' (your own SRX 2.0 rules)")
+    run.add_argument("--main-text", action="store_true",
+                     help="web pages (and e-book chapters): keep only the article body, leaving "
+                          "out the menus, teasers and comments a site puts around it")
     run.add_argument("--no-content-matching", action="store_true",
                      help="pair documents by file name only, never by content")
     run.add_argument("--min-score", type=float, default=None,
                      help="leave beads scoring below this out of the TMX (the CSV keeps all)")
     run.add_argument("-f", "--format", action="append", default=[], choices=EXTRA_FORMATS,
-                     dest="formats", help="also write aligned.parquet (repeatable)")
+                     dest="formats",
+                     help="also write aligned.parquet; aligned.xlsx (a review workbook); "
+                          "aligned.ru.txt + aligned.zh.txt (moses: line-aligned text for MT "
+                          "training); aligned.jsonl (one bead per line); repeatable")
     run.add_argument("--report", action="store_true",
                      help="also write report.html: both texts side by side, low scores and "
                           "unaligned sentences highlighted, an alignment plot per document")
@@ -129,6 +136,7 @@ def run(args: argparse.Namespace) -> int:
     config = RunConfig(encoder=args.encoder, presplit=args.presplit, laser_dir=args.laser_dir,
                        segmentation=args.segmentation, jobs=args.jobs, executor=args.executor,
                        scheduler=args.scheduler, match_by_content=not args.no_content_matching,
+                       main_text=args.main_text,
                        cache_dir=None if args.no_cache else args.cache_dir or default_cache_dir())
     started = time.perf_counter()
     try:
@@ -145,6 +153,7 @@ def run(args: argparse.Namespace) -> int:
     if result.documents:
         written += TmxExporter(min_score=args.min_score).write(result, args.output / "aligned.tmx")
         written += CsvExporter().write(result, args.output / "aligned.csv")
+        written += write_extracted_texts(result, args.output)
         for name in dict.fromkeys(args.formats):
             exporter = EXPORTERS[name]()
             written += exporter.write(result, args.output / f"aligned{exporter.suffix}")

@@ -41,6 +41,7 @@ class RunConfig:
     presplit: bool = False
     segmentation: str = "default"  # or "srx" (OmegaT-like shipped rules) or "srx:FILE"
     match_by_content: bool = True  # pair leftover ru/zh documents by content, not only by name
+    main_text: bool = False  # web pages: keep only the article body (aligner.readers.html)
     batch_size: int = 64
     laser_dir: Path | None = None
     aligner: AlignerSettings = field(default_factory=AlignerSettings)

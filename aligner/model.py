@@ -8,6 +8,7 @@ export point a translator back at the exact characters in the file.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -18,13 +19,43 @@ BeadStatus = Literal["auto", "edited", "confirmed"]
 
 
 @dataclass(frozen=True)
+class Locator:
+    """Where the paragraph starting at offset ``start`` of the text lies in the original file.
+
+    A document's extracted text has its own offsets; ``label`` (``p 12``, ``table 2 row 3``,
+    ``page 4``, ``chapter 3 p 5``) is how a translator finds the place in Word or a reader.
+    """
+
+    start: int
+    label: str
+
+
+@dataclass(frozen=True)
 class SourceFile:
-    """One decoded input file; ``text`` is what all offsets point into."""
+    """One input file as text; ``text`` is what all offsets point into.
+
+    For plain text that is the decoded file itself.  For every other ``format`` (``docx``,
+    ``pdf``, …) it is the text a reader extracted, one paragraph a line, which the run
+    writes out beside its outputs so the offsets can be followed; ``locators`` (sorted by
+    offset, one per paragraph) lead from it back to the original.
+    """
 
     path: Path
     rel: str  # path relative to the corpus folder, POSIX style, as shown to users
     text: str
     encoding: str
+    format: str = "text"
+    locators: tuple[Locator, ...] = ()
+
+    @property
+    def is_extracted(self) -> bool:
+        """Whether ``text`` was extracted from a document rather than read as it is."""
+        return self.format != "text"
+
+    def locator_at(self, offset: int) -> str:
+        """The locator of the paragraph holding ``offset``; empty for plain text."""
+        index = bisect.bisect_right(self.locators, offset, key=lambda locator: locator.start) - 1
+        return self.locators[index].label if index >= 0 else ""
 
 
 @dataclass(frozen=True)

@@ -31,16 +31,19 @@ from aligner.model import (
     FileProblem,
 )
 from aligner.pairing import LabelledFile, pair_documents
-from aligner.read import ReadError, read_file, walk_corpus
+from aligner.readers import ReadError, ReadOptions, read_file, walk_corpus
 from aligner.segment import Splitter, get_splitters
 from aligner.signature import make_signature
 
 
-def load_files(root: Path) -> tuple[list[LabelledFile], list[FileProblem], int]:
+def load_files(root: Path, options: ReadOptions | None = None
+               ) -> tuple[list[LabelledFile], list[FileProblem], int]:
     """Read and label every file under ``root``; unusable entries become problems, not errors.
 
-    The walk itself reports what cannot be a file at all: broken or looping
-    links, folders that cannot be listed, pipes.
+    Each file is read by its format's reader (:mod:`aligner.readers`), so a Word
+    file or a PDF reaches the language stage as the same one-paragraph-a-line
+    text as a ``.txt``.  The walk itself reports what cannot be a file at all:
+    broken or looping links, folders that cannot be listed, pipes.
     """
     labelled, problems = [], []
     entries = list(walk_corpus(root))
@@ -50,7 +53,7 @@ def load_files(root: Path) -> tuple[list[LabelledFile], list[FileProblem], int]:
             continue
         rel = entry.relative_to(root).as_posix()
         try:
-            source = read_file(entry, root)
+            source = read_file(entry, root, options)
         except ReadError as error:
             problems.append(FileProblem(rel, str(error)))
             continue
@@ -125,7 +128,8 @@ def align_corpus_dir(corpus_dir: Path, config: RunConfig, progress: bool = False
     corpus_dir = Path(corpus_dir)
     if not corpus_dir.is_dir():
         raise NotADirectoryError(f"{corpus_dir}: not a folder")
-    labelled, problems, files_read = load_files(corpus_dir)
+    options = ReadOptions(main_text=config.main_text)
+    labelled, problems, files_read = load_files(corpus_dir, options)
     pairs = pair_documents(labelled)
     parts = prepare_run(config, encoder)
     matches: list[DocumentMatch] = []

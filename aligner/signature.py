@@ -29,5 +29,6 @@ def make_signature(config: RunConfig, encoder: str, splitters: dict[str, str]) -
         f"split:{split}",
         f"presplit:{'yes' if config.presplit else 'no'}",
         f"pairs:{'names+content' if config.match_by_content else 'names'}",
+        *(["read:main-text"] if config.main_text else []),
         f"align:{aligner}",
     ])

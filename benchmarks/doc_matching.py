@@ -32,7 +32,7 @@ from aligner.matching import MATCH_THRESHOLD, MatchResult, match_documents
 from aligner.model import DocumentPair, Lang
 from aligner.pairing import LabelledFile, pair_documents, split_name
 from aligner.pipeline import RunParts, load_files, prepare_run
-from aligner.read import read_file
+from aligner.readers import read_file
 
 REPO = Path(__file__).resolve().parents[1]
 ONLY_RUSSIAN = REPO / "corpus" / "000_ab770fffd2190f8e.txt"

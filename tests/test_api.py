@@ -29,7 +29,8 @@ from aligner.pipeline import align_corpus_dir
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "corpus"
 CSV_COLUMNS = ["doc", "ru_file", "zh_file", "ru_start", "ru_end", "zh_start", "zh_end",
-               "ru_text", "zh_text", "score", "type", "ru_paragraph", "zh_paragraph"]
+               "ru_text", "zh_text", "score", "type", "ru_paragraph", "zh_paragraph",
+               "ru_locator", "zh_locator"]
 INT_COLUMNS = ["ru_start", "ru_end", "zh_start", "zh_end", "ru_paragraph", "zh_paragraph"]
 TEXT_COLUMNS = ["doc", "ru_file", "zh_file", "ru_text", "zh_text"]
 

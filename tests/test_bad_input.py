@@ -26,7 +26,7 @@ from aligner.language import detect_script_variant
 from aligner.model import FileProblem
 from aligner.pairing import LabelledFile, pair_documents
 from aligner.pipeline import load_files
-from aligner.read import ReadError, decode, read_file, walk_corpus
+from aligner.readers import ReadError, decode, read_file, walk_corpus
 from aligner.segment import get_splitters
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"

@@ -15,6 +15,15 @@ def test_run_arguments_as_documented() -> None:
         Path("in"), Path("out"), True, "laser")
 
 
+def test_output_formats_are_choices() -> None:
+    args = build_parser().parse_args(["run", "in", "-f", "xlsx", "-f", "moses", "-f", "jsonl",
+                                      "-f", "parquet"])
+    assert args.formats == ["xlsx", "moses", "jsonl", "parquet"]
+    with pytest.raises(SystemExit) as exit_info:
+        main(["run", "in", "-f", "docx"])
+    assert exit_info.value.code == 2
+
+
 def test_unknown_encoder_is_a_usage_error() -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["run", "corpus", "--encoder", "bert"])

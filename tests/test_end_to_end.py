@@ -4,8 +4,11 @@ and the clients that read them (a DTD validator and OmegaT itself)."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import itertools
+import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -21,8 +24,12 @@ REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "corpus"
 ARTICLE = "002_9e5125a431169a21.txt"
 RUSSIAN_ONLY = "000_ab770fffd2190f8e"
+NEW_FORMATS = ["-f", "xlsx", "-f", "moses", "-f", "jsonl"]
+NEW_FILES = ["aligned.xlsx", "aligned.ru.txt", "aligned.zh.txt", "aligned.moses.meta.json",
+             "aligned.jsonl"]
 CSV_COLUMNS = ["doc", "ru_file", "zh_file", "ru_start", "ru_end", "zh_start", "zh_end",
-               "ru_text", "zh_text", "score", "type", "ru_paragraph", "zh_paragraph"]
+               "ru_text", "zh_text", "score", "type", "ru_paragraph", "zh_paragraph",
+               "ru_locator", "zh_locator"]
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +37,7 @@ def run_output(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     out = tmp_path_factory.mktemp("out")
     stdout = io.StringIO()
     with contextlib.redirect_stdout(stdout):
-        status = main(["run", str(CORPUS), "-o", str(out), "--no-progress"])
+        status = main(["run", str(CORPUS), "-o", str(out), "--no-progress", *NEW_FORMATS])
     assert status == 0
     return out, stdout.getvalue()
 
@@ -106,9 +113,33 @@ def test_signature_recorded_in_tmx_header_and_csv_sidecar(run_output: tuple[Path
 
 def test_same_input_gives_identical_bytes(run_output: tuple[Path, str], tmp_path: Path) -> None:
     out, _ = run_output
-    assert main(["run", str(CORPUS), "-o", str(tmp_path), "--no-progress"]) == 0
-    for name in ("aligned.csv", "aligned.tmx"):
+    assert main(["run", str(CORPUS), "-o", str(tmp_path), "--no-progress", *NEW_FORMATS]) == 0
+    for name in ("aligned.csv", "aligned.tmx", *NEW_FILES):
         assert (tmp_path / name).read_bytes() == (out / name).read_bytes()
+
+
+def test_review_workbook_moses_and_jsonl_hold_the_csv_beads(run_output: tuple[Path, str],
+                                                            table: pd.DataFrame) -> None:
+    import json
+
+    from aligner.export.xlsx import read_review_rows
+
+    out, printed = run_output
+    for name in NEW_FILES:
+        assert f"wrote {out / name}" in printed
+    sheet = read_review_rows(out / "aligned.xlsx")
+    assert [row.ru_text or "" for row in sheet.rows] == table.ru_text.tolist()
+    assert sheet.signature == json.loads((out / "aligned.meta.json").read_text())["signature"]
+    header, *records = [json.loads(line) for line in
+                        (out / "aligned.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert header["signature"] == sheet.signature
+    assert [r["zh_text"] for r in records] == table.zh_text.tolist()
+    both = table[(table.ru_text != "") & (table.zh_text != "")]
+    ru = (out / "aligned.ru.txt").read_text(encoding="utf-8").splitlines()
+    zh = (out / "aligned.zh.txt").read_text(encoding="utf-8").splitlines()
+    assert (ru, zh) == (both.ru_text.tolist(), both.zh_text.tolist())
+    # the sample's date line is left unaligned, so it is in no MT training pair
+    assert "04 ФЕВРАЛЯ 2026, 16:40" not in ru and "МОСКВА, 4 фев - CRMtv." in ru
 
 
 def _omegat_dtd() -> etree.DTD:
@@ -152,3 +183,34 @@ def test_omegat_fills_the_sample_article_from_our_tmx(
     assert not result.rejected
     assert result.total == 37
     assert result.filled >= at_least
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
+def test_sample_workbook_saved_by_libreoffice_reads_back_into_the_same_beads(
+        tmp_path: Path) -> None:
+    """The translator's round trip on real text: confirm a row, save in LibreOffice, read."""
+    import openpyxl
+
+    from aligner.config import RunConfig
+    from aligner.embed.cache import default_cache_dir
+    from aligner.export import XlsxExporter
+    from aligner.export.xlsx import BEADS_SHEET, COLUMN_NAMES, read_review_workbook
+    from aligner.pipeline import align_corpus_dir
+
+    result = align_corpus_dir(CORPUS, RunConfig(cache_dir=default_cache_dir()), progress=False)
+    path = XlsxExporter().write(result, tmp_path / "aligned.xlsx")[0]
+    book = openpyxl.load_workbook(path)
+    book[BEADS_SHEET].cell(row=2, column=COLUMN_NAMES.index("status") + 1).value = "confirmed"
+    book.save(path)
+    out = tmp_path / "lo"
+    completed = subprocess.run(
+        ["soffice", f"-env:UserInstallation={(out / 'profile').as_uri()}", "--headless",
+         "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out), str(path)],
+        capture_output=True, text=True, timeout=180, check=False)
+    assert completed.returncode == 0, completed.stderr
+    review = read_review_workbook(out / "aligned.xlsx", result.documents)
+    first = result.documents[0]
+    assert review.documents[0].beads[0] == dataclasses.replace(first.beads[0], status="confirmed")
+    assert [d.beads[1:] for d in review.documents] == [d.beads[1:] for d in result.documents]
+    assert review.signature == result.signature

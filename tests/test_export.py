@@ -130,7 +130,8 @@ def test_fixture_offsets_are_exact(result: CorpusResult) -> None:
 
 def test_csv_columns_exactly(result: CorpusResult) -> None:
     expected = ["doc", "ru_file", "zh_file", "ru_start", "ru_end", "zh_start", "zh_end",
-                "ru_text", "zh_text", "score", "type", "ru_paragraph", "zh_paragraph"]
+                "ru_text", "zh_text", "score", "type", "ru_paragraph", "zh_paragraph",
+                "ru_locator", "zh_locator"]
     assert expected == COLUMNS
     header = CsvExporter().render(result).decode("utf-8").split("\n", 1)[0]
     assert header == ",".join(expected)
@@ -154,7 +155,7 @@ def test_csv_one_to_one_row(result: CorpusResult) -> None:
         "ru_start": str(ru.start), "ru_end": str(ru.end),
         "zh_start": str(zh.start), "zh_end": str(zh.end),
         "ru_text": "Первое предложение.", "zh_text": "第一句。", "score": "0.9123", "type": "1-1",
-        "ru_paragraph": "0", "zh_paragraph": "0",
+        "ru_paragraph": "0", "zh_paragraph": "0", "ru_locator": "", "zh_locator": "",
     }
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from aligner.model import SourceFile
-from aligner.read import ReadError, decode, find_files, read_file
+from aligner.readers import ReadError, decode, find_files, read_file
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from aligner.model import AlignedDocument, Bead, CorpusResult, Sentence
+from aligner.model import AlignedDocument, Bead, BeadStatus, CorpusResult, Document, Sentence
 
 JOINERS = {"ru": " ", "zh": ""}
 
@@ -31,6 +31,10 @@ class BeadRow:
     type: str
     ru_paragraph: int | None
     zh_paragraph: int | None
+    # where the bead's first sentence is in the original document (``p 12``, ``page 4``);
+    # empty for plain text, whose offsets are the file's own
+    ru_locator: str
+    zh_locator: str
 
 
 def _side(sentences: tuple[Sentence, ...], ids: tuple[int, ...], joiner: str
@@ -39,6 +43,10 @@ def _side(sentences: tuple[Sentence, ...], ids: tuple[int, ...], joiner: str
         return None, None, "", None
     chosen = [sentences[i] for i in ids]
     return chosen[0].start, chosen[-1].end, joiner.join(s.text for s in chosen), chosen[0].paragraph
+
+
+def _locator(document: Document | None, start: int | None) -> str:
+    return document.file.locator_at(start) if document is not None and start is not None else ""
 
 
 def bead_row(document: AlignedDocument, bead: Bead) -> BeadRow:
@@ -52,6 +60,7 @@ def bead_row(document: AlignedDocument, bead: Bead) -> BeadRow:
         ru_start=ru_start, ru_end=ru_end, zh_start=zh_start, zh_end=zh_end,
         ru_text=ru_text, zh_text=zh_text, score=bead.score, type=bead.type,
         ru_paragraph=ru_paragraph, zh_paragraph=zh_paragraph,
+        ru_locator=_locator(pair.ru, ru_start), zh_locator=_locator(pair.zh, zh_start),
     )
 
 
@@ -62,17 +71,89 @@ def bead_rows(result: CorpusResult) -> Iterator[BeadRow]:
             yield bead_row(document, bead)
 
 
+@dataclass(frozen=True)
+class KeyedRow:
+    """A bead row with the stable keys a reviewed output is matched back to the run by.
+
+    Kept apart from BeadRow, whose fields are the CSV's columns (a public contract).
+    """
+
+    bead_id: str
+    ru_ids: tuple[str, ...]
+    zh_ids: tuple[str, ...]
+    status: BeadStatus
+    row: BeadRow
+
+
+def keyed_rows(result: CorpusResult) -> Iterator[KeyedRow]:
+    """bead_rows with each bead's id, its sentences' ids and its status, in the same order."""
+    for document in result.documents:
+        for bead in document.beads:
+            yield KeyedRow(
+                bead_id=document.bead_id(bead),
+                ru_ids=tuple(document.sentence_id("ru", i) for i in bead.ru),
+                zh_ids=tuple(document.sentence_id("zh", i) for i in bead.zh),
+                status=bead.status, row=bead_row(document, bead))
+
+
+def _umask() -> int:
+    """The process umask, read without changing it where Linux allows (os.umask cannot read
+    it without setting it, and setting it briefly races with other threads creating files)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write_atomically(path: Path, data: bytes) -> None:
-    """Write via a temporary file and a rename, so a half-written file is never left behind."""
+    """Write via a temporary file and a rename, so a half-written file is never left behind.
+
+    mkstemp creates the temporary file ``rw-------`` and the rename would keep that, so the
+    file gets the mode the user would get from any other program: an existing file keeps its
+    own, a new one gets ``0666`` less the umask.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        mode = 0o666 & ~_umask()
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as stream:
+            os.fchmod(stream.fileno(), mode)
             stream.write(data)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def extracted_text_path(rel: str) -> str:
+    """Where, in an output folder, the text a reader extracted from ``rel`` is written.
+
+    The whole relative path with its extension is kept (``text/news/a.ru.docx.txt``), so two
+    documents never share a name.
+    """
+    return f"text/{rel}.txt"
+
+
+def write_extracted_texts(result: CorpusResult, out_dir: Path) -> list[Path]:
+    """Write the text of every document that was not plain text: the CSV's offsets point there."""
+    sources = {side.file.rel: side.file for document in result.documents
+               for side in (document.pair.ru, document.pair.zh)
+               if side is not None and side.file.is_extracted}
+    written = []
+    for rel, source in sorted(sources.items()):
+        path = out_dir / extracted_text_path(rel)
+        write_atomically(path, source.text.encode("utf-8"))
+        written.append(path)
+    return written
 
 
 class Exporter(ABC):

@@ -31,10 +31,20 @@ MARGIN_LEFT, MARGIN_TOP, STRIP = 46, 8, 7  # room for the y labels; null strips'
 PLOT_WIDTH, PLOT_HEIGHT = MARGIN_LEFT + PLOT + 12, MARGIN_TOP + PLOT + 40
 
 
+def score_bucket(score: float) -> int:
+    """The score's colour step, 0 (red) to BUCKETS - 1 (green); the workbook uses it too."""
+    return min(max(int(score * BUCKETS), 0), BUCKETS - 1)
+
+
+def bucket_hue(bucket: int) -> int:
+    """The hue of a colour step, in degrees: 0 is red, 120 green."""
+    return round(bucket * 120 / (BUCKETS - 1))
+
+
 def _bucket_css() -> str:
     rules = []
     for bucket in range(BUCKETS):
-        hue = round(bucket * 120 / (BUCKETS - 1))
+        hue = bucket_hue(bucket)
         rules.append(f".s{bucket},tr.bead td.s{bucket}{{background:hsl({hue},70%,86%)}}"
                      f".path .s{bucket}{{fill:hsl({hue},75%,42%);stroke:hsl({hue},75%,42%)}}")
     return "\n".join(rules)
@@ -98,7 +108,7 @@ body:has(#only-issues:checked) tr.bead:not(.low,.null){display:none}
 
 def score_class(score: float) -> str:
     """The colour bucket of a score, shared by the table's score cell and the plot's mark."""
-    return f"s{min(max(int(score * BUCKETS), 0), BUCKETS - 1)}"
+    return f"s{score_bucket(score)}"
 
 
 def _type_key(bead_type: str) -> tuple[int, ...]:

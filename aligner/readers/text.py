@@ -1,9 +1,4 @@
-"""Finding input files and decoding them into text whose offsets never move.
-
-Real corpora hold more than articles: empty and binary files, documents saved
-in five encodings, broken or looping symbolic links.  Every such entry becomes
-a reason in words (a ``FileProblem`` from the walk, a ``ReadError`` from
-reading), never a crash, so that one bad file never costs the user the others.
+"""Plain text: decoding bytes into text whose offsets never move.
 
 Decoding: images, PDFs and archives are named by their signature; a byte-order
 mark decides; valid UTF-8 is UTF-8; otherwise the bytes are decoded in each
@@ -14,25 +9,25 @@ Cyrillic texts between the Cyrillic code pages, or with GB18030; asking which
 reading looks like the languages we align does not.  Only bytes that none of
 those encodings reads as text are left to charset-normalizer.  The decoded
 text is kept exactly as it is; only a copy is ever normalised.
+
+The other readers decode their own text parts (an HTML page, a Markdown file)
+with :func:`decode` too, so a Markdown file in CP1251 reads like a ``.txt`` one.
 """
 
 from __future__ import annotations
 
 import codecs
-import errno
 import math
-import os
 import re
-import stat
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from charset_normalizer import from_bytes
 
-from aligner.model import FileProblem, SourceFile
+from aligner.model import SourceFile
+from aligner.readers.base import Reader, ReadError, ReadOptions
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf_8_sig"),
@@ -115,10 +110,6 @@ _UNDECODABLE = re.compile("[\udc80-\udcff]")
 MAX_JUNK_SHARE = 0.05
 # Enough bytes to tell the encodings apart; the rest of a file is decoded, not scored.
 SAMPLE_BYTES = 1 << 16
-
-
-class ReadError(ValueError):
-    """A file that cannot be used as text; str() names the problem, the caller adds the file."""
 
 
 @dataclass(frozen=True)
@@ -216,6 +207,19 @@ def _damaged(text: str, encoding: str, first: int) -> str:
             f"(line {before.count(chr(10)) + 1}): the file is damaged, or mixes encodings")
 
 
+class TextReader(Reader):
+    """A file read as it is: its paragraphs are its lines, its offsets the decoded text's."""
+
+    name = "text"
+    description = "a plain-text file"
+
+    def read(self, data: bytes, path: Path, rel: str, options: ReadOptions) -> SourceFile:
+        text, encoding = decode(data)
+        if not text.strip():
+            raise ReadError("holds only whitespace")
+        return SourceFile(path=path, rel=rel, text=text, encoding=encoding)
+
+
 def decode(data: bytes) -> tuple[str, str]:
     """Return ``(text, encoding)`` for raw bytes, or raise ReadError saying why not."""
     text, encoding = _decode(data)
@@ -256,132 +260,3 @@ def _decode(data: bytes) -> tuple[str, str]:
         raise ReadError("bytes do not decode as text in any known encoding "
                         "(a binary file, or one that mixes encodings?)")
     return str(match), match.encoding
-
-
-def read_file(path: Path, root: Path) -> SourceFile:
-    """Read and decode one file; ``rel`` is its path relative to the corpus folder."""
-    try:
-        # Checked before opening: opening a named pipe would wait for a writer forever.
-        mode = path.stat().st_mode
-        if not stat.S_ISREG(mode):
-            raise ReadError(f"cannot be read: it is {_kind(mode)}, not a file")
-        data = path.read_bytes()
-    except OSError as error:
-        raise ReadError(_os_reason(path, error)) from None
-    text, encoding = decode(data)
-    if not text.strip():
-        raise ReadError("holds only whitespace")
-    rel = path.relative_to(root).as_posix()
-    return SourceFile(path=path, rel=rel, text=text, encoding=encoding)
-
-
-def _kind(mode: int) -> str:
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a named pipe"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "a device"
-
-
-def _os_reason(path: Path, error: OSError) -> str:
-    """Why ``path`` cannot be opened, naming a broken or looping symbolic link as such."""
-    if error.errno == errno.ELOOP:
-        return "is a symbolic link loop (its links never reach a file)"
-    if error.errno == errno.ENOENT and path.is_symlink():
-        return f"is a broken symbolic link (its target {os.readlink(path)!r} does not exist)"
-    return f"cannot be read: {error.strerror}"
-
-
-# --- the folder ---
-
-
-def walk_corpus(root: Path) -> Iterator[Path | FileProblem]:
-    """Every file under ``root``, and a FileProblem for every entry that cannot be one.
-
-    Entries come sorted by relative path, so the same folder always gives the
-    same output, byte for byte; hidden entries (a name starting with a dot)
-    are skipped.  Problems are folders that cannot be listed, broken and
-    looping symbolic links, and pipes, sockets or devices.
-
-    Symbolic links are followed to files and folders outside the corpus (each
-    such folder once).  A link into the corpus is not followed, since its
-    target is read in its own place, and a link back to a folder above it
-    would never end.
-    """
-    real_root = Path(os.path.realpath(root))
-    yield from _walk(_Walk(root, real_root, {}), root, [real_root])
-
-
-def find_files(root: Path) -> Iterator[Path]:
-    """The files of :func:`walk_corpus`, for callers that report nothing about the rest."""
-    return (entry for entry in walk_corpus(root) if isinstance(entry, Path))
-
-
-@dataclass(frozen=True)
-class _Walk:
-    """One walk's fixed points, and the folders outside the corpus it has read so far."""
-
-    root: Path
-    real_root: Path
-    outside: dict[Path, str]  # real path -> the path it was read under
-
-    def rel(self, path: Path) -> str:
-        return path.relative_to(self.root).as_posix()
-
-
-def _walk(walk: _Walk, folder: Path, branch: list[Path]) -> Iterator[Path | FileProblem]:
-    """Walk ``folder``; ``branch`` holds the real paths of the folders from the root down to it."""
-    try:
-        with os.scandir(folder) as listing:
-            names = sorted(entry.name for entry in listing)
-    except OSError as error:
-        yield FileProblem(walk.rel(folder), f"folder cannot be listed: {error.strerror}")
-        return
-    for name in names:
-        if name.startswith("."):
-            continue
-        path = folder / name
-        try:
-            mode = path.stat().st_mode
-        except OSError as error:
-            yield FileProblem(walk.rel(path), _os_reason(path, error))
-            continue
-        real = Path(os.path.realpath(path))
-        if path.is_symlink() and (reason := _unfollowed_link(walk, real, mode, branch)):
-            yield FileProblem(walk.rel(path), reason)
-        elif stat.S_ISREG(mode):
-            yield path
-        elif stat.S_ISDIR(mode):
-            if not real.is_relative_to(walk.real_root):
-                walk.outside[real] = walk.rel(path)
-            yield from _walk(walk, path, [*branch, real])
-        else:
-            yield FileProblem(walk.rel(path), f"cannot be read: it is {_kind(mode)}, not a file")
-
-
-def _unfollowed_link(walk: _Walk, target: Path, mode: int, branch: list[Path]) -> str | None:
-    """Why a symbolic link to ``target`` (real path, of ``mode``) is not followed, or None."""
-    is_folder = stat.S_ISDIR(mode)
-    if is_folder and (target in branch or target in walk.real_root.parents):
-        return (f"is a symbolic link loop: it points back to {_shown(walk, target)}, which "
-                "holds it; not followed")
-    if target.is_relative_to(walk.real_root):
-        inside = target.relative_to(walk.real_root)
-        if not any(part.startswith(".") for part in inside.parts):
-            return (f"is a symbolic link to {_shown(walk, target)}, which is read in its own "
-                    "place; not followed")
-    if is_folder and target in walk.outside:
-        return (f"is a symbolic link to a folder already read as {walk.outside[target]!r}; "
-                "not followed")
-    return None
-
-
-def _shown(walk: _Walk, target: Path) -> str:
-    """A link's target as the user knows it: relative to the corpus where it lies inside."""
-    if target == walk.real_root:
-        return "the corpus folder"
-    if target.is_relative_to(walk.real_root):
-        return repr(target.relative_to(walk.real_root).as_posix())
-    return repr(str(target))
