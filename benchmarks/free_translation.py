@@ -8,7 +8,9 @@ what issue 13 is about:
 * recall per gold group type, one column per mode;
 * link precision and recall: a bead stands for every (ru sentence, zh sentence)
   pair it holds, so a 1-3 found as 1-2 plus a null still gets two of its three
-  links; pooled over the set (micro), null beads hold no link;
+  links; pooled over the set (micro), null beads hold no link; and the recall of
+  the links inside gold groups alone, since two thirds of the gold beads are 1-1
+  and carry the overall figure;
 * unaligned sentences right beside a multi-sentence bead (more than one
   sentence on a side), and how many of them the gold puts in a group;
 * the Chinese note lines (``①…``, ``注：…``) glued into a pair;
@@ -59,6 +61,8 @@ class FreeCounts:
     gold_links: int = 0
     test_links: int = 0
     common_links: int = 0
+    group_links: int = 0  # gold links inside a group (a bead with >1 sentence on a side)
+    group_links_found: int = 0
     unaligned: int = 0  # sentences the output leaves unaligned
     unaligned_wrongly: int = 0  # ... that the gold puts in a pair
     beside_group: int = 0  # unaligned sentences next to a bead with >1 sentence on a side
@@ -83,6 +87,10 @@ class FreeCounts:
     def link_recall(self) -> float:
         return self.common_links / self.gold_links if self.gold_links else 0.0
 
+    @property
+    def group_link_recall(self) -> float:
+        return self.group_links_found / self.group_links if self.group_links else 0.0
+
 
 def links(beads: Sequence[UnitBead]) -> set[Link]:
     return {(ru, zh) for src, tgt in beads for ru in src for zh in tgt}
@@ -96,8 +104,11 @@ def free_counts(gold: Sequence[UnitBead], test: Sequence[UnitBead],
                 tags: Sequence[int], notes: Sequence[int]) -> FreeCounts:
     """One document's figures; ``test`` is the output over gold units, in document order."""
     gold_links, test_links = links(gold), links(test)
+    group_links = links([bead for bead in gold if is_group(bead)])
     counts = FreeCounts(gold_links=len(gold_links), test_links=len(test_links),
-                        common_links=len(gold_links & test_links))
+                        common_links=len(gold_links & test_links),
+                        group_links=len(group_links),
+                        group_links_found=len(group_links & test_links))
     in_gold_pair = {("ru", i) for src, tgt in gold if tgt for i in src}
     in_gold_pair |= {("zh", j) for src, tgt in gold if src for j in tgt}
     for k, (src, tgt) in enumerate(test):
@@ -186,6 +197,8 @@ def format_tables(runs: dict[str, tuple[EvalReport, FreeCounts]]) -> str:
 
     row("link precision", "{c.link_precision:.4f}")
     row("link recall", "{c.link_recall:.4f}")
+    row("link recall inside gold groups (n-m, n or m > 1)",
+        "{c.group_link_recall:.4f} ({c.group_links_found}/{c.group_links})")
     lines.append("| strict P / R (Vecalign) | " + " | ".join(
         f"{runs[m][0].counts.precision_strict:.4f} / {runs[m][0].counts.recall_strict:.4f}"
         for m in modes) + " |")

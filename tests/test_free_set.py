@@ -199,6 +199,8 @@ def test_benchmark_counts_links_nulls_beside_groups_notes_and_tags() -> None:
         tags=[2, 4], notes=[3])
     assert (counts.gold_links, counts.test_links, counts.common_links) == (6, 4, 3)
     assert counts.link_precision == 0.75 and counts.link_recall == 0.5
+    # Groups: the 1-2 (2 links) and the two 2-1 (2 links each); found (0,0), (2,2), (3,4).
+    assert (counts.group_links, counts.group_links_found) == (6, 3)
     assert (counts.unaligned, counts.unaligned_wrongly) == (3, 3)
     # zh 1 sits between two 1-1 beads; ru 1 sits beside the 1-2 (2, 3); ru 4 beside a 1-1.
     assert (counts.beside_group, counts.beside_group_wrongly) == (1, 1)
