@@ -16,23 +16,8 @@ from typing import Any
 from tqdm import tqdm
 
 from aligner.config import RunConfig
-from aligner.model import AlignedDocument, DocumentPair, FileProblem
-
-Outcome = AlignedDocument | FileProblem
-
-# One set of splitters and one encoder per worker process and configuration.
-_WORKER_PARTS: dict[RunConfig, object] = {}
-
-
-def align_in_worker(pair: DocumentPair, config: RunConfig) -> Outcome:
-    """Align one pair with this process's own (lazily built) splitters and encoder."""
-    from aligner.pipeline import RunParts, align_one, prepare_run
-
-    parts = _WORKER_PARTS.get(config)
-    if parts is None:
-        parts = _WORKER_PARTS[config] = prepare_run(config)
-    assert isinstance(parts, RunParts)
-    return align_one(pair, parts, config)
+from aligner.model import DocumentPair
+from aligner.work import Outcome, align_in_worker
 
 
 class Executor(ABC):

@@ -9,7 +9,8 @@ import pytest
 
 from aligner.config import RunConfig
 from aligner.export import CsvExporter, TmxExporter
-from aligner.pipeline import align_corpus_dir, make_executor, prepare_run
+from aligner.pipeline import align_corpus_dir, make_executor
+from aligner.work import prepare_run
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
