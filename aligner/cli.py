@@ -15,7 +15,7 @@ from pathlib import Path
 
 from aligner.config import RunConfig
 from aligner.embed import ENCODERS, EncoderError
-from aligner.embed.cache import default_cache_dir
+from aligner.embed.cache import DEFAULT_MAX_BYTES, default_cache_dir, parse_size
 from aligner.export import EXPORTERS
 from aligner.export.base import write_extracted_texts
 from aligner.export.outputs import OutputSpec, write_outputs
@@ -34,6 +34,14 @@ from aligner.review.state import ReviewRun, StateError, write_state
 DEFAULT_CORPUS = Path("corpus")
 DEFAULT_OUTPUT = Path("output")
 EXTRA_FORMATS = ("parquet", "xlsx", "moses", "jsonl")
+
+
+def _size(text: str) -> int | None:
+    """argparse's view of :func:`parse_size`: a bad size is a usage error."""
+    try:
+        return parse_size(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -79,6 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
                          help="embedding cache, so re-runs do not re-embed (default: the user "
                               "cache folder, or $RUZH_ALIGNER_CACHE)")
     caching.add_argument("--no-cache", action="store_true", help="embed everything afresh")
+    run.add_argument("--cache-max-size", type=_size, default=DEFAULT_MAX_BYTES, metavar="SIZE",
+                     help="keep the embedding cache under SIZE (2GB, 500MB, 1.5GiB, or none), "
+                          "dropping the least recently used vectors first (default: 4GB)")
     run.add_argument("--jobs", type=int, default=1, metavar="N",
                      help="align document pairs in N processes (default: %(default)s)")
     run.add_argument("--executor", choices=("local", "dask"), default="local",
@@ -184,7 +195,8 @@ def run(args: argparse.Namespace) -> int:
                        segmentation=args.segmentation, jobs=args.jobs, executor=args.executor,
                        scheduler=args.scheduler, match_by_content=not args.no_content_matching,
                        main_text=args.main_text,
-                       cache_dir=None if args.no_cache else args.cache_dir or default_cache_dir())
+                       cache_dir=None if args.no_cache else args.cache_dir or default_cache_dir(),
+                       cache_max_bytes=args.cache_max_size)
     started = time.perf_counter()
     try:
         result = align_corpus_dir(args.corpus, config, progress=not args.no_progress,

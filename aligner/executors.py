@@ -17,26 +17,11 @@ from tqdm import tqdm
 
 from aligner.align.anchored import FixedBead
 from aligner.config import RunConfig
-from aligner.model import AlignedDocument, DocumentPair, FileProblem
+from aligner.model import DocumentPair
+from aligner.work import Outcome, align_in_worker
 
-Outcome = AlignedDocument | FileProblem
 # Per document id, the reviewed beads its alignment must pass through (usually none).
 FixedBeads = Mapping[str, Sequence[FixedBead]]
-
-# One set of splitters and one encoder per worker process and configuration.
-_WORKER_PARTS: dict[RunConfig, object] = {}
-
-
-def align_in_worker(pair: DocumentPair, config: RunConfig,
-                    fixed: Sequence[FixedBead] = ()) -> Outcome:
-    """Align one pair with this process's own (lazily built) splitters and encoder."""
-    from aligner.pipeline import RunParts, align_one, prepare_run
-
-    parts = _WORKER_PARTS.get(config)
-    if parts is None:
-        parts = _WORKER_PARTS[config] = prepare_run(config)
-    assert isinstance(parts, RunParts)
-    return align_one(pair, parts, config, fixed)
 
 
 class Executor(ABC):

@@ -10,9 +10,10 @@ import pytest
 from aligner.align.anchored import FixedBead
 from aligner.config import RunConfig
 from aligner.export import CsvExporter, TmxExporter
-from aligner.pipeline import align_corpus_dir, make_executor, prepare_run
+from aligner.pipeline import align_corpus_dir, make_executor
 from aligner.review.corrections import reviewed_beads
 from aligner.review.edits import BeadEdit, apply_edits, edits_of
+from aligner.work import prepare_run
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
