@@ -6,7 +6,8 @@ collects per-file problems so that one bad file never stops the others.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from aligner.align.anchored import FixedBead
@@ -18,7 +19,7 @@ from aligner.matching import match_documents
 from aligner.model import AlignedDocument, CorpusResult, DocumentMatch, FileProblem
 from aligner.pairing import LabelledFile, pair_documents
 from aligner.readers import ReadError, ReadOptions, read_file, walk_corpus
-from aligner.work import RunParts, align_one, prepare_run
+from aligner.work import Outcome, RunParts, align_one, prepare_run
 
 
 def load_files(root: Path, options: ReadOptions | None = None
@@ -61,10 +62,42 @@ def make_executor(config: RunConfig, parts: RunParts) -> Executor:
     return SerialExecutor(lambda pair, fixed: align_one(pair, parts, config, fixed))
 
 
-def align_corpus_dir(corpus_dir: Path, config: RunConfig, progress: bool = False,
-                     encoder: Encoder | None = None,
-                     fixed: Mapping[str, Sequence[FixedBead]] | None = None) -> CorpusResult:
-    """Align every document under ``corpus_dir``.
+@dataclass
+class CorpusStream:
+    """A run whose documents are still coming: everything known before alignment starts,
+    and the aligned documents one at a time, in document order.
+
+    ``problems`` grows while ``documents`` is consumed (a pair whose alignment fails is
+    a problem, not a document), so read it once the iterator is exhausted.  A caller
+    that writes each document and lets it go holds only the input and one document.
+    """
+
+    documents: Iterator[AlignedDocument]
+    problems: list[FileProblem]
+    files_read: int
+    signature: str
+    matches: list[DocumentMatch]
+
+    def result(self, documents: list[AlignedDocument]) -> CorpusResult:
+        """The run as a CorpusResult holding ``documents`` (all, some, or none of them)."""
+        return CorpusResult(documents=documents, problems=list(self.problems),
+                            files_read=self.files_read, signature=self.signature,
+                            matches=self.matches)
+
+
+def _documents(outcomes: Iterable[Outcome], problems: list[FileProblem]
+               ) -> Iterator[AlignedDocument]:
+    for outcome in outcomes:
+        if isinstance(outcome, FileProblem):
+            problems.append(outcome)
+        else:
+            yield outcome
+
+
+def stream_corpus_dir(corpus_dir: Path, config: RunConfig, progress: bool = False,
+                      encoder: Encoder | None = None,
+                      fixed: Mapping[str, Sequence[FixedBead]] | None = None) -> CorpusStream:
+    """Read, pair and match every document under ``corpus_dir``; align them lazily.
 
     ``encoder`` may be passed in to reuse a loaded model across runs (and to
     read its call count afterwards); by default the configured one is built.
@@ -87,7 +120,15 @@ def align_corpus_dir(corpus_dir: Path, config: RunConfig, progress: bool = False
                        key=lambda pair: pair.doc_id)
         matches = found.matches
     outcomes = make_executor(config, parts).map(pairs, config, progress, fixed or {})
-    documents = [outcome for outcome in outcomes if isinstance(outcome, AlignedDocument)]
-    problems += [outcome for outcome in outcomes if isinstance(outcome, FileProblem)]
-    return CorpusResult(documents=documents, problems=problems, files_read=files_read,
-                        signature=parts.signature, matches=matches)
+    return CorpusStream(_documents(outcomes, problems), problems, files_read, parts.signature,
+                        matches)
+
+
+def align_corpus_dir(corpus_dir: Path, config: RunConfig, progress: bool = False,
+                     encoder: Encoder | None = None,
+                     fixed: Mapping[str, Sequence[FixedBead]] | None = None) -> CorpusResult:
+    """Align every document under ``corpus_dir`` and keep them all (the pandas API's way;
+    the command streams them to its outputs with :func:`stream_corpus_dir`)."""
+    stream = stream_corpus_dir(corpus_dir, config, progress, encoder, fixed)
+    documents = list(stream.documents)
+    return stream.result(documents)
