@@ -168,6 +168,11 @@ class Sink(ABC):
     def close(self, run: CorpusResult) -> list[Path]:
         """Finish the output; ``run`` is the run without its documents (they were added)."""
 
+    @abstractmethod
+    def discard(self) -> None:
+        """Let go of open files when the run stops before ``close`` (its staging folder,
+        where they are, is removed next)."""
+
 
 class BufferedSink(Sink):
     """For a format that needs the whole result at once (its summary comes first, or its
@@ -182,6 +187,9 @@ class BufferedSink(Sink):
 
     def close(self, run: CorpusResult) -> list[Path]:
         return self.exporter.write(replace(run, documents=self.documents), self.path)
+
+    def discard(self) -> None:
+        self.documents.clear()
 
 
 class Exporter(ABC):
@@ -220,6 +228,9 @@ class StreamedFile:
     def close(self) -> Path:
         self.stream.close()
         return self.path
+
+    def discard(self) -> None:
+        self.stream.close()
 
 
 class PiecewiseExporter(Exporter):
@@ -281,6 +292,9 @@ class PiecewiseSink(Sink):
         path = self.file.close()
         return [path, *self.exporter.sidecars(path, run, self.documents)]
 
+    def discard(self) -> None:
+        self.file.discard()
+
 
 class ExtractedTextsSink(Sink):
     """Writes the text of every document that was not plain text, as each document passes:
@@ -299,3 +313,6 @@ class ExtractedTextsSink(Sink):
 
     def close(self, run: CorpusResult) -> list[Path]:
         return [self.written[rel] for rel in sorted(self.written)]
+
+    def discard(self) -> None:
+        self.written.clear()  # each file was complete when written; nothing is left open

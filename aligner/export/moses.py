@@ -115,3 +115,7 @@ class MosesSink(Sink):
     def close(self, run: CorpusResult) -> list[Path]:
         written = [self.files[lang].close() for lang in LANGS]
         return [*written, write_sidecar(self.path, self.signature, self.lines)]
+
+    def discard(self) -> None:
+        for file in self.files.values():
+            file.discard()

@@ -8,6 +8,7 @@ interrupted write leaves the previous complete set of files in place.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -77,6 +78,7 @@ class StagedOutputs:
         into ``out_dir``; return the paths written, sidecars included."""
         try:
             staged = [path for sink in self.sinks for path in sink.close(run)]
+            self.sinks = []  # closed: nothing left to discard but the staging folder
             written = []
             for path in staged:
                 target = self.out_dir / path.relative_to(self.staging)
@@ -91,6 +93,11 @@ class StagedOutputs:
 
     def discard(self) -> None:
         """Drop whatever was staged (what an interrupted run leaves is only this folder)."""
+        for sink in getattr(self, "sinks", []):
+            # it is being thrown away, and the error that stopped the run is the one to report
+            with contextlib.suppress(Exception):
+                sink.discard()
+        self.sinks = []
         shutil.rmtree(self.staging, ignore_errors=True)
 
 

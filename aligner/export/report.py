@@ -425,3 +425,6 @@ class ReportSink(Sink):
         report.write(self.exporter.tail(bool(self.tally.contents)))
         sections.unlink()
         return [report.close()]
+
+    def discard(self) -> None:
+        self.sections.discard()

@@ -203,6 +203,10 @@ class XlsxSink(Sink):
         self.workbook.save(self.file.stream)
         return [self.file.close()]
 
+    def discard(self) -> None:
+        self.workbook.sheet.close()  # ends openpyxl's spooled sheet, which would complain
+        self.file.discard()
+
 
 class _Workbook:
     """The review workbook being filled a document at a time."""

@@ -70,6 +70,9 @@ class CorrectionsSink(Sink):
                                      ).encode())
         return [self.path]
 
+    def discard(self) -> None:
+        self.documents.clear()
+
 
 def corrections_sink(signature: str) -> Callable[[Path], Sink]:
     """What StagedOutputs opens to write the store into its staging folder."""

@@ -114,6 +114,9 @@ class StateSink(Sink):
                                        "problems": [asdict(p) for p in run.problems]}}))
         return [self.file.close()]
 
+    def discard(self) -> None:
+        self.file.discard()
+
 
 def state_sink(run: ReviewRun) -> Callable[[Path], Sink]:
     """What StagedOutputs opens to write the state into its staging folder."""
