@@ -29,8 +29,9 @@ from aligner.embed import Encoder
 from aligner.export.table import to_dataframe
 from aligner.language import label_paragraphs
 from aligner.model import CorpusResult, Document, DocumentPair, Lang, Paragraph, SourceFile
-from aligner.pipeline import align_corpus_dir, prepare_run
-from aligner.pipeline import align_pair as align_document_pair
+from aligner.pipeline import align_corpus_dir
+from aligner.work import align_pair as align_document_pair
+from aligner.work import prepare_run
 
 #: document id of the one document :func:`align_pair` aligns
 PAIR_DOC_ID = "pair"

@@ -11,29 +11,38 @@ import argparse
 import sys
 import time
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from aligner.config import RunConfig
 from aligner.embed import ENCODERS, EncoderError
-from aligner.embed.cache import default_cache_dir
+from aligner.embed.cache import DEFAULT_MAX_BYTES, default_cache_dir, parse_size
 from aligner.export import EXPORTERS
-from aligner.export.base import write_extracted_texts
-from aligner.export.outputs import OutputSpec, write_outputs
+from aligner.export.base import ExtractedTextsSink
+from aligner.export.outputs import OutputSpec, StagedOutputs
 from aligner.language import detect_script_variant
 from aligner.model import AlignedDocument, CorpusResult
-from aligner.pipeline import align_corpus_dir
+from aligner.pipeline import stream_corpus_dir
 from aligner.review.corrections import (
     CorrectionsError,
     CorrectionsReport,
     compare,
+    corrections_sink,
     read_corrections,
-    write_corrections,
 )
-from aligner.review.state import ReviewRun, StateError, write_state
+from aligner.review.state import ReviewRun, StateError, state_sink
 
 DEFAULT_CORPUS = Path("corpus")
 DEFAULT_OUTPUT = Path("output")
 EXTRA_FORMATS = ("parquet", "xlsx", "moses", "jsonl")
+
+
+def _size(text: str) -> int | None:
+    """argparse's view of :func:`parse_size`: a bad size is a usage error."""
+    try:
+        return parse_size(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -79,6 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
                          help="embedding cache, so re-runs do not re-embed (default: the user "
                               "cache folder, or $RUZH_ALIGNER_CACHE)")
     caching.add_argument("--no-cache", action="store_true", help="embed everything afresh")
+    run.add_argument("--cache-max-size", type=_size, default=DEFAULT_MAX_BYTES, metavar="SIZE",
+                     help="keep the embedding cache under SIZE (2GB, 500MB, 1.5GiB, or none), "
+                          "dropping the least recently used vectors first (default: 4GB)")
     run.add_argument("--jobs", type=int, default=1, metavar="N",
                      help="align document pairs in N processes (default: %(default)s)")
     run.add_argument("--executor", choices=("local", "dask"), default="local",
@@ -111,14 +123,43 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def traditional_documents(documents: list[AlignedDocument]) -> list[AlignedDocument]:
-    """The documents whose Chinese is in traditional characters.
+def is_traditional(document: AlignedDocument) -> bool:
+    """Whether the document's Chinese is in traditional characters.
 
-    They are aligned as Chinese all the same; the summary names them because a
+    Such documents are aligned as Chinese all the same; the summary names them because a
     translator filling a mainland (zh-CN) translation memory needs to know.
     """
-    return [d for d in documents if d.pair.zh is not None and detect_script_variant(
-        "".join(d.pair.zh.paragraph_text(p) for p in d.pair.zh.paragraphs)) == "traditional"]
+    zh = document.pair.zh
+    return zh is not None and detect_script_variant(
+        "".join(zh.paragraph_text(p) for p in zh.paragraphs)) == "traditional"
+
+
+@dataclass
+class RunTally:
+    """What the summary says about the documents, counted as they pass: a run that writes
+    each document and lets it go keeps these numbers (and a line per document it names),
+    never the documents."""
+
+    documents: int = 0
+    paired: int = 0
+    sentences: Counter[str] = field(default_factory=Counter)
+    types: Counter[str] = field(default_factory=Counter)
+    unpaired: list[str] = field(default_factory=list)  # the summary's line for each
+    traditional: list[str] = field(default_factory=list)
+
+    def add(self, document: AlignedDocument) -> None:
+        pair = document.pair
+        self.documents += 1
+        self.sentences.update(ru=len(document.ru_sentences), zh=len(document.zh_sentences))
+        if pair.is_paired:
+            self.paired += 1
+            self.types.update(bead.type for bead in document.beads)
+        else:
+            self.unpaired.append(f"{pair.doc_id} ({'ru' if pair.ru else 'zh'}, "
+                                 f"{len(document.ru_sentences) + len(document.zh_sentences)} "
+                                 f"sentences, no partner)")
+        if pair.zh is not None and is_traditional(document):
+            self.traditional.append(f"{pair.doc_id} ({pair.zh.file.rel})")
 
 
 def corrections_summary(report: CorrectionsReport) -> str:
@@ -129,35 +170,27 @@ def corrections_summary(report: CorrectionsReport) -> str:
                       for d in report.dropped))
 
 
-def summary(result: CorpusResult, encoder: str, seconds: float) -> str:
-    """The few lines a user reads after a run."""
-    documents = result.documents
-    paired = [d for d in documents if d.pair.is_paired]
-    unpaired = [d for d in documents if not d.pair.is_paired]
-    types = Counter(bead.type for d in paired for bead in d.beads)
-    traditional = traditional_documents(documents)
+def summary(run: CorpusResult, tally: RunTally, encoder: str, seconds: float) -> str:
+    """The few lines a user reads after a run (``run``: its counts, not its documents)."""
     lines = [
-        f"documents read:    {result.files_read} files",
-        f"document pairs:    {len(paired)}"
-        + (f" ({len(result.matches)} matched by content)" if result.matches else "")
+        f"documents read:    {run.files_read} files",
+        f"document pairs:    {tally.paired}"
+        + (f" ({len(run.matches)} matched by content)" if run.matches else "")
         + "".join(f"\n  {m.ru_doc_id} + {m.zh_doc_id} (score {m.score:.2f})"
-                  for m in result.matches),
-        f"sentences:         ru {sum(len(d.ru_sentences) for d in documents)}, "
-        f"zh {sum(len(d.zh_sentences) for d in documents)}",
-        "beads by type:     " + (", ".join(f"{t} {n}" for t, n in sorted(types.items())) or "none"),
-        f"unpaired:          {len(unpaired)}"
-        + "".join(f"\n  {d.pair.doc_id} ({'ru' if d.pair.ru else 'zh'}, "
-                  f"{len(d.ru_sentences) + len(d.zh_sentences)} sentences, no partner)"
-                  for d in unpaired),
-        f"traditional zh:    {len(traditional)}"
-        + (" (aligned as Chinese)" if traditional else "")
-        + "".join(f"\n  {d.pair.doc_id} ({d.pair.zh.file.rel})" for d in traditional
-                  if d.pair.zh is not None),
-        f"skipped files:     {len(result.problems)}"
-        + "".join(f"\n  {p.rel}: {p.reason}" for p in result.problems),
+                  for m in run.matches),
+        f"sentences:         ru {tally.sentences['ru']}, zh {tally.sentences['zh']}",
+        "beads by type:     " + (", ".join(f"{t} {n}" for t, n in sorted(tally.types.items()))
+                                 or "none"),
+        f"unpaired:          {len(tally.unpaired)}"
+        + "".join(f"\n  {line}" for line in tally.unpaired),
+        f"traditional zh:    {len(tally.traditional)}"
+        + (" (aligned as Chinese)" if tally.traditional else "")
+        + "".join(f"\n  {line}" for line in tally.traditional),
+        f"skipped files:     {len(run.problems)}"
+        + "".join(f"\n  {p.rel}: {p.reason}" for p in run.problems),
         f"encoder:           {encoder}",
         f"wall time:         {seconds:.1f} s",
-        f"signature:         {result.signature}",
+        f"signature:         {run.signature}",
     ]
     return "\n".join(lines)
 
@@ -184,34 +217,50 @@ def run(args: argparse.Namespace) -> int:
                        segmentation=args.segmentation, jobs=args.jobs, executor=args.executor,
                        scheduler=args.scheduler, match_by_content=not args.no_content_matching,
                        main_text=args.main_text,
-                       cache_dir=None if args.no_cache else args.cache_dir or default_cache_dir())
+                       cache_dir=None if args.no_cache else args.cache_dir or default_cache_dir(),
+                       cache_max_bytes=args.cache_max_size)
     started = time.perf_counter()
     try:
-        result = align_corpus_dir(args.corpus, config, progress=not args.no_progress,
-                                  fixed=corrections)
+        stream = stream_corpus_dir(args.corpus, config, progress=not args.no_progress,
+                                   fixed=corrections)
     except (EncoderError, NotADirectoryError) as error:
         print(f"ruzh-align: error: {error}", file=sys.stderr)
         return 1
     except ValueError as error:  # a --segmentation value or SRX file that cannot be used
         print(f"ruzh-align: error: {error}", file=sys.stderr)
         return 2
-    for problem in result.problems:
+    tally, written = RunTally(), []
+    reviewed = []  # the documents the saved corrections name, to say which were kept
+    outputs: StagedOutputs | None = None  # opened with the first document: none, no files
+    try:
+        for document in stream.documents:
+            if outputs is None:
+                specs = run_outputs(args)
+                review_run = ReviewRun(stream.result([]), specs, str(args.corpus),
+                                       args.low_score)
+                outputs = StagedOutputs(args.output, specs, stream.signature, [
+                    ExtractedTextsSink, state_sink(review_run),
+                    corrections_sink(stream.signature)])
+            outputs.add(document)
+            tally.add(document)
+            if document.pair.doc_id in corrections:
+                reviewed.append(document)
+        if outputs is not None:
+            written = outputs.commit(stream.result([]))
+    except BaseException:
+        if outputs is not None:
+            outputs.discard()
+        raise
+    run = stream.result([])
+    for problem in run.problems:
         print(f"ruzh-align: skipped {problem.rel}: {problem.reason}", file=sys.stderr)
-    written = []
-    if result.documents:
-        specs = run_outputs(args)
-        written += write_outputs(result, args.output, specs)
-        written += write_extracted_texts(result, args.output)
-        written.append(write_state(args.output, ReviewRun(result, specs, str(args.corpus),
-                                                           args.low_score)))
-        written.append(write_corrections(args.output, result))
-    encoder = result.signature.split("|")[1].removeprefix("enc:") if result.signature else "-"
-    print(summary(result, encoder, time.perf_counter() - started))
+    encoder = run.signature.split("|")[1].removeprefix("enc:") if run.signature else "-"
+    print(summary(run, tally, encoder, time.perf_counter() - started))
     if corrections:
-        print(corrections_summary(compare(corrections, result)))
+        print(corrections_summary(compare(corrections, stream.result(reviewed))))
     for path in written:
         print(f"wrote {path}")
-    if not result.documents:
+    if not tally.documents:
         print(f"ruzh-align: error: nothing to align in {args.corpus}", file=sys.stderr)
         return 1
     return 0

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from aligner.embed.cache import DEFAULT_MAX_BYTES
+
 
 @dataclass(frozen=True)
 class AlignerSettings:
@@ -74,6 +76,8 @@ class RunConfig:
     # Where the work runs; these change speed, never results, so the signature leaves them out.
     jobs: int = 1
     cache_dir: Path | None = None  # on-disk embedding cache; None embeds everything afresh
+    # the cache's size limit (least recently used rows go first); None: no limit
+    cache_max_bytes: int | None = DEFAULT_MAX_BYTES
     executor: str = "local"  # "local" (this process, or a pool of `jobs`) or "dask"
     scheduler: str | None = None  # a Dask scheduler address; None starts a LocalCluster
 

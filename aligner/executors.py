@@ -1,8 +1,10 @@
 """Where document pairs are aligned: in this process, in a local process pool, or on Dask.
 
 Document pairs are independent, so they are the unit of parallel work.  Every
-executor returns one outcome per pair in input order, which is what keeps the
-outputs byte for byte the same whichever executor ran them.  Workers build their
+executor yields one outcome per pair in input order, as soon as it and every pair
+before it are done (a reorder buffer holds the ones that finished early), which
+keeps the outputs byte for byte the same whichever executor ran them while letting
+the caller write each document and forget it.  Workers build their
 own splitters and encoder from the (picklable) RunConfig once per process, so
 nothing heavy crosses a process or network boundary but the documents.
 """
@@ -10,33 +12,18 @@ nothing heavy crosses a process or network boundary but the documents.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from tqdm import tqdm
 
 from aligner.align.anchored import FixedBead
 from aligner.config import RunConfig
-from aligner.model import AlignedDocument, DocumentPair, FileProblem
+from aligner.model import DocumentPair
+from aligner.work import Outcome, align_in_worker
 
-Outcome = AlignedDocument | FileProblem
 # Per document id, the reviewed beads its alignment must pass through (usually none).
 FixedBeads = Mapping[str, Sequence[FixedBead]]
-
-# One set of splitters and one encoder per worker process and configuration.
-_WORKER_PARTS: dict[RunConfig, object] = {}
-
-
-def align_in_worker(pair: DocumentPair, config: RunConfig,
-                    fixed: Sequence[FixedBead] = ()) -> Outcome:
-    """Align one pair with this process's own (lazily built) splitters and encoder."""
-    from aligner.pipeline import RunParts, align_one, prepare_run
-
-    parts = _WORKER_PARTS.get(config)
-    if parts is None:
-        parts = _WORKER_PARTS[config] = prepare_run(config)
-    assert isinstance(parts, RunParts)
-    return align_one(pair, parts, config, fixed)
 
 
 class Executor(ABC):
@@ -46,8 +33,8 @@ class Executor(ABC):
 
     @abstractmethod
     def map(self, pairs: Sequence[DocumentPair], config: RunConfig, progress: bool,
-            fixed: FixedBeads) -> list[Outcome]:
-        """One outcome per pair, in the order of ``pairs``."""
+            fixed: FixedBeads) -> Iterator[Outcome]:
+        """One outcome per pair, in the order of ``pairs``, each as soon as it can be."""
 
 
 class SerialExecutor(Executor):
@@ -59,19 +46,24 @@ class SerialExecutor(Executor):
         self.align = align
 
     def map(self, pairs: Sequence[DocumentPair], config: RunConfig, progress: bool,
-            fixed: FixedBeads) -> list[Outcome]:
-        return [self.align(pair, fixed.get(pair.doc_id, ()))
-                for pair in tqdm(pairs, desc="aligning", unit="doc", disable=not progress)]
+            fixed: FixedBeads) -> Iterator[Outcome]:
+        for pair in tqdm(pairs, desc="aligning", unit="doc", disable=not progress):
+            yield self.align(pair, fixed.get(pair.doc_id, ()))
 
 
-def _collect(done: Iterable[tuple[Any, int]], total: int, progress: bool) -> list[Outcome]:
-    """Results in input order, the progress bar advancing as pairs finish in any order."""
-    outcomes: list[Outcome | None] = [None] * total
+def in_order(done: Iterable[tuple[Any, int]], total: int, progress: bool) -> Iterator[Outcome]:
+    """Results in input order as soon as each is next, the progress bar advancing as pairs
+    finish in any order.  Only the results that finished ahead of an earlier, slower pair
+    wait in the buffer, so memory follows the spread of the work, not the corpus."""
+    waiting: dict[int, Outcome] = {}
+    following = 0
     with tqdm(total=total, desc="aligning", unit="doc", disable=not progress) as bar:
         for future, index in done:
-            outcomes[index] = future.result()
+            waiting[index] = future.result()
             bar.update(1)
-    return [outcome for outcome in outcomes if outcome is not None]
+            while following in waiting:
+                yield waiting.pop(following)
+                following += 1
 
 
 class ProcessExecutor(Executor):
@@ -83,15 +75,17 @@ class ProcessExecutor(Executor):
         self.jobs = jobs
 
     def map(self, pairs: Sequence[DocumentPair], config: RunConfig, progress: bool,
-            fixed: FixedBeads) -> list[Outcome]:
+            fixed: FixedBeads) -> Iterator[Outcome]:
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
         with ProcessPoolExecutor(max_workers=self.jobs) as pool:
             submitted = {pool.submit(align_in_worker, pair, config,
                                      tuple(fixed.get(pair.doc_id, ()))): index
                          for index, pair in enumerate(pairs)}
-            done = ((future, submitted[future]) for future in as_completed(submitted))
-            return _collect(done, len(pairs), progress)
+            # popped as they finish: a finished future holds its result, which must go
+            # once it has been handed on
+            done = ((future, submitted.pop(future)) for future in as_completed(submitted))
+            yield from in_order(done, len(pairs), progress)
 
 
 class DaskExecutor(Executor):
@@ -108,7 +102,7 @@ class DaskExecutor(Executor):
         self.jobs = jobs
 
     def map(self, pairs: Sequence[DocumentPair], config: RunConfig, progress: bool,
-            fixed: FixedBeads) -> list[Outcome]:
+            fixed: FixedBeads) -> Iterator[Outcome]:
         try:
             from dask.distributed import Client, LocalCluster, as_completed
         except ImportError as error:
@@ -127,8 +121,10 @@ class DaskExecutor(Executor):
                                  [tuple(fixed.get(pair.doc_id, ())) for pair in pairs],
                                  pure=False)
             index_of = {future.key: index for index, future in enumerate(futures)}
-            done = ((future, index_of[future.key]) for future in as_completed(futures))
-            return _collect(done, len(pairs), progress)
+            finishing = as_completed(futures)
+            del futures  # as_completed lets each go once yielded, so its result is freed
+            done = ((future, index_of.pop(future.key)) for future in finishing)
+            yield from in_order(done, len(pairs), progress)
         finally:
             client.close()
             if cluster is not None:

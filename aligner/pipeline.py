@@ -6,36 +6,20 @@ collects per-file problems so that one bad file never stops the others.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
 
-from aligner.align import align_document
-from aligner.align.anchored import FixedBead, align_through
+from aligner.align.anchored import FixedBead
 from aligner.config import RunConfig
-from aligner.embed import Encoder, get_encoder
-from aligner.embed.cache import cached
-from aligner.executors import (
-    DaskExecutor,
-    Executor,
-    Outcome,
-    ProcessExecutor,
-    SerialExecutor,
-)
+from aligner.embed import Encoder
+from aligner.executors import DaskExecutor, Executor, ProcessExecutor, SerialExecutor
 from aligner.language import label_paragraphs
 from aligner.matching import match_documents
-from aligner.model import (
-    AlignedDocument,
-    Bead,
-    CorpusResult,
-    DocumentMatch,
-    DocumentPair,
-    FileProblem,
-)
+from aligner.model import AlignedDocument, CorpusResult, DocumentMatch, FileProblem
 from aligner.pairing import LabelledFile, pair_documents
 from aligner.readers import ReadError, ReadOptions, read_file, walk_corpus
-from aligner.segment import Splitter, get_splitters
-from aligner.signature import make_signature
+from aligner.work import Outcome, RunParts, align_one, prepare_run
 
 
 def load_files(root: Path, options: ReadOptions | None = None
@@ -67,56 +51,6 @@ def load_files(root: Path, options: ReadOptions | None = None
     return labelled, problems, len(entries)
 
 
-class RunParts(NamedTuple):
-    """The pieces every alignment run needs, built once from its configuration."""
-
-    splitters: dict[str, Splitter]
-    encoder: Encoder
-    signature: str
-
-
-def prepare_run(config: RunConfig, encoder: Encoder | None = None) -> RunParts:
-    """Build the splitters and the encoder (unless one is passed in) and the run's signature."""
-    splitters = get_splitters(config.presplit, config.segmentation)
-    if encoder is None:
-        encoder = cached(get_encoder(config.encoder, config.batch_size, config.laser_dir),
-                         config.cache_dir)
-    signature = make_signature(config, encoder.signature,
-                               {lang: s.signature for lang, s in splitters.items()})
-    return RunParts(splitters, encoder, signature)
-
-
-def align_pair(pair: DocumentPair, splitters: dict[str, Splitter], encoder: Encoder,
-               config: RunConfig, fixed: Sequence[FixedBead] = ()) -> AlignedDocument:
-    """Split both sides of one pair and align them (or list an unpaired side's sentences).
-
-    ``fixed`` are the beads a person reviewed in an earlier run: the alignment passes
-    through those whose sentences are found again (see aligner.align.anchored).
-    """
-    ru = splitters["ru"].split_document(pair.ru) if pair.ru else ()
-    zh = splitters["zh"].split_document(pair.zh) if pair.zh else ()
-    if pair.is_paired and fixed:
-        ru, zh, beads = align_through(ru, zh, fixed, lambda r, z: align_document(
-            r, z, encoder, config.effective_aligner))
-    elif pair.is_paired:
-        # The aligner may cut a sentence the splitter glued together, so it hands back both lists.
-        ru, zh, beads = align_document(ru, zh, encoder, config.effective_aligner)
-    else:
-        beads = ([Bead((i,), (), None) for i in range(len(ru))]
-                 + [Bead((), (j,), None) for j in range(len(zh))])
-    return AlignedDocument(pair, ru, zh, tuple(beads))
-
-
-def align_one(pair: DocumentPair, parts: RunParts, config: RunConfig,
-              fixed: Sequence[FixedBead] = ()) -> Outcome:
-    """Align one pair, or say why it could not be: one bad document must not cost the others."""
-    try:
-        return align_pair(pair, parts.splitters, parts.encoder, config, fixed)
-    except Exception as error:  # whatever it is, it is about this document only
-        files = ", ".join(side.file.rel for side in (pair.ru, pair.zh) if side)
-        return FileProblem(files, f"alignment failed: {type(error).__name__}: {error}")
-
-
 def make_executor(config: RunConfig, parts: RunParts) -> Executor:
     """The executor the configuration asks for; one job in this process reuses ``parts``."""
     if config.executor == "dask":
@@ -128,10 +62,42 @@ def make_executor(config: RunConfig, parts: RunParts) -> Executor:
     return SerialExecutor(lambda pair, fixed: align_one(pair, parts, config, fixed))
 
 
-def align_corpus_dir(corpus_dir: Path, config: RunConfig, progress: bool = False,
-                     encoder: Encoder | None = None,
-                     fixed: Mapping[str, Sequence[FixedBead]] | None = None) -> CorpusResult:
-    """Align every document under ``corpus_dir``.
+@dataclass
+class CorpusStream:
+    """A run whose documents are still coming: everything known before alignment starts,
+    and the aligned documents one at a time, in document order.
+
+    ``problems`` grows while ``documents`` is consumed (a pair whose alignment fails is
+    a problem, not a document), so read it once the iterator is exhausted.  A caller
+    that writes each document and lets it go holds only the input and one document.
+    """
+
+    documents: Iterator[AlignedDocument]
+    problems: list[FileProblem]
+    files_read: int
+    signature: str
+    matches: list[DocumentMatch]
+
+    def result(self, documents: list[AlignedDocument]) -> CorpusResult:
+        """The run as a CorpusResult holding ``documents`` (all, some, or none of them)."""
+        return CorpusResult(documents=documents, problems=list(self.problems),
+                            files_read=self.files_read, signature=self.signature,
+                            matches=self.matches)
+
+
+def _documents(outcomes: Iterable[Outcome], problems: list[FileProblem]
+               ) -> Iterator[AlignedDocument]:
+    for outcome in outcomes:
+        if isinstance(outcome, FileProblem):
+            problems.append(outcome)
+        else:
+            yield outcome
+
+
+def stream_corpus_dir(corpus_dir: Path, config: RunConfig, progress: bool = False,
+                      encoder: Encoder | None = None,
+                      fixed: Mapping[str, Sequence[FixedBead]] | None = None) -> CorpusStream:
+    """Read, pair and match every document under ``corpus_dir``; align them lazily.
 
     ``encoder`` may be passed in to reuse a loaded model across runs (and to
     read its call count afterwards); by default the configured one is built.
@@ -154,7 +120,15 @@ def align_corpus_dir(corpus_dir: Path, config: RunConfig, progress: bool = False
                        key=lambda pair: pair.doc_id)
         matches = found.matches
     outcomes = make_executor(config, parts).map(pairs, config, progress, fixed or {})
-    documents = [outcome for outcome in outcomes if isinstance(outcome, AlignedDocument)]
-    problems += [outcome for outcome in outcomes if isinstance(outcome, FileProblem)]
-    return CorpusResult(documents=documents, problems=problems, files_read=files_read,
-                        signature=parts.signature, matches=matches)
+    return CorpusStream(_documents(outcomes, problems), problems, files_read, parts.signature,
+                        matches)
+
+
+def align_corpus_dir(corpus_dir: Path, config: RunConfig, progress: bool = False,
+                     encoder: Encoder | None = None,
+                     fixed: Mapping[str, Sequence[FixedBead]] | None = None) -> CorpusResult:
+    """Align every document under ``corpus_dir`` and keep them all (the pandas API's way;
+    the command streams them to its outputs with :func:`stream_corpus_dir`)."""
+    stream = stream_corpus_dir(corpus_dir, config, progress, encoder, fixed)
+    documents = list(stream.documents)
+    return stream.result(documents)

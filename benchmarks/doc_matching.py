@@ -31,8 +31,9 @@ from aligner.language import label_paragraphs
 from aligner.matching import MATCH_THRESHOLD, MatchResult, match_documents
 from aligner.model import DocumentPair, Lang
 from aligner.pairing import LabelledFile, pair_documents, split_name
-from aligner.pipeline import RunParts, load_files, prepare_run
+from aligner.pipeline import load_files
 from aligner.readers import read_file
+from aligner.work import RunParts, prepare_run
 
 REPO = Path(__file__).resolve().parents[1]
 ONLY_RUSSIAN = REPO / "corpus" / "000_ab770fffd2190f8e.txt"

@@ -26,8 +26,10 @@ from aligner.embed.cache import (
     ENV_VAR,
     CachedEncoder,
     CacheWarning,
+    _live_bytes,
     cached,
     default_cache_dir,
+    parse_size,
 )
 
 DIM = 16
@@ -39,14 +41,15 @@ class CountingEncoder(Encoder):
 
     name = "toy"
 
-    def __init__(self, signature: str = "toy@1") -> None:
+    def __init__(self, signature: str = "toy@1", dim: int = DIM) -> None:
         super().__init__(batch_size=3)  # small batches, so one request spans several
         self._signature = signature
+        self._dim = dim
         self.requests: list[list[str]] = []
 
     @property
     def dimension(self) -> int:
-        return DIM
+        return self._dim
 
     @property
     def signature(self) -> str:
@@ -58,12 +61,12 @@ class CountingEncoder(Encoder):
 
     def _encode_batch(self, texts: list[str]) -> np.ndarray:
         seeds = [hashlib.sha256(f"{self._signature}|{t}".encode()).digest()[:8] for t in texts]
-        return np.stack([np.random.default_rng(int.from_bytes(seed)).standard_normal(DIM)
+        return np.stack([np.random.default_rng(int.from_bytes(seed)).standard_normal(self._dim)
                          for seed in seeds])
 
 
-def reference(texts: Sequence[str], signature: str = "toy@1") -> np.ndarray:
-    return CountingEncoder(signature).encode(texts)
+def reference(texts: Sequence[str], signature: str = "toy@1", dim: int = DIM) -> np.ndarray:
+    return CountingEncoder(signature, dim).encode(texts)
 
 
 def test_only_misses_reach_the_inner_encoder_and_are_counted(tmp_path: Path) -> None:
@@ -281,3 +284,134 @@ def test_default_folder_is_the_user_cache_unless_the_variable_says(
     assert "ruzh-aligner" in default.parts
     monkeypatch.setenv(ENV_VAR, str(tmp_path / "shared"))
     assert default_cache_dir() == tmp_path / "shared"
+
+
+# --- the size limit ---
+
+LIMIT = 600_000  # some 270 rows of a real encoder's size
+BIG = 512  # USE's dimension: rows of realistic size, so pages fill as they do in use
+
+
+def big_encoder(folder: Path, max_bytes: int | None = LIMIT) -> CachedEncoder:
+    return CachedEncoder(CountingEncoder(dim=BIG), folder, max_bytes=max_bytes)
+
+
+def live_bytes(folder: Path) -> int:
+    """The bytes of pages in use, as the cache itself measures its size."""
+    db = sqlite3.connect(folder / DB_NAME)
+    try:
+        return _live_bytes(db)
+    finally:
+        db.close()
+
+
+def stored_texts(encoder: CachedEncoder, texts: list[str]) -> set[str]:
+    """Which of ``texts`` the cache holds, without marking them used."""
+    db = sqlite3.connect(encoder.path)
+    try:
+        keys = {hashlib.sha256(f"{encoder.signature}\0{t}".encode()).digest(): t for t in texts}
+        rows = db.execute("SELECT key FROM vectors").fetchall()
+    finally:
+        db.close()
+    return {keys[key] for (key,) in rows if key in keys}
+
+
+@pytest.mark.parametrize(("text", "size"), [
+    ("2GB", 2 * 10**9), ("500 MB", 500 * 10**6), ("1.5GiB", 3 * 2**29), ("4g", 4 * 10**9),
+    ("12345", 12345), ("none", None),
+])
+def test_sizes_are_read_in_decimal_and_binary_units(text: str, size: int | None) -> None:
+    assert parse_size(text) == size
+
+
+@pytest.mark.parametrize("text", ["", "2 parsecs", "-1GB", "GB"])
+def test_a_bad_size_is_refused_with_the_text(text: str) -> None:
+    with pytest.raises(ValueError, match="not a size"):
+        parse_size(text)
+
+
+def test_limit_evicts_least_recently_used_first(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = iter(range(1000, 10**6, 1000))  # each encode call is 1,000 s after the last
+    monkeypatch.setattr("aligner.embed.cache.time.time", lambda: next(clock))
+    encoder = big_encoder(tmp_path)
+    old = [f"old {i}" for i in range(40)]
+    middle = [f"middle {i}" for i in range(100)]
+    encoder.encode(old)
+    encoder.encode(middle)
+    encoder.encode(old)  # read again: now more recently used than the middle rows
+    assert encoder.evicted == 0
+    new: list[str] = []
+    while not encoder.evicted and len(new) < 500:  # new rows until the limit is reached
+        batch = [f"new {len(new) + i}" for i in range(10)]
+        encoder.encode(batch)
+        new += batch
+    assert encoder.evicted > 0
+    assert live_bytes(tmp_path) <= LIMIT
+    kept = stored_texts(encoder, old + middle + new)
+    # only the middle rows, least recently used, went
+    assert set(old) | set(new) <= kept
+    assert len(set(middle) - kept) == encoder.evicted
+    # evicted rows are merely missing: embedded again, to the same bits
+    assert np.array_equal(encoder.encode(middle[:50]), reference(middle[:50], dim=BIG))
+
+
+def test_eviction_gives_the_space_back_to_the_disk(tmp_path: Path) -> None:
+    encoder = big_encoder(tmp_path)
+    for round_ in range(20):
+        encoder.encode([f"text {round_} {i}" for i in range(50)])
+    encoder.close()  # folds the write-ahead log into the file
+    assert (tmp_path / DB_NAME).stat().st_size <= LIMIT + 4 * 32768
+
+
+def test_unlimited_cache_keeps_everything(tmp_path: Path) -> None:
+    encoder = big_encoder(tmp_path, None)
+    texts = [f"text {i}" for i in range(600)]
+    encoder.encode(texts)
+    assert encoder.evicted == 0
+    assert live_bytes(tmp_path) > LIMIT
+    assert stored_texts(encoder, texts) == set(texts)
+
+
+def _fill_under_limit(folder: Path, worker: int, start: multiprocessing.Event) -> None:
+    """Many writes of fresh and shared texts, so eviction and reads of the other run's rows
+    interleave; every row read back must be right."""
+    warnings.simplefilter("error", CacheWarning)  # any fallback fails the worker
+    encoder = big_encoder(folder)
+    start.wait()
+    for round_ in range(40):
+        texts = ([f"run {worker} text {round_} {i}" for i in range(15)]
+                 + [f"shared {(round_ + i) % 30}" for i in range(5)])
+        assert np.array_equal(encoder.encode(texts), reference(texts, dim=BIG))
+    assert encoder.evicted > 0
+
+
+def test_two_runs_sharing_a_limited_cache(tmp_path: Path) -> None:
+    # each child opens its own encoder and connection, as two separate runs would
+    context = multiprocessing.get_context("fork")
+    start = context.Event()
+    runs = [context.Process(target=_fill_under_limit, args=(tmp_path, worker, start))
+            for worker in (0, 1)]
+    for run in runs:
+        run.start()
+    start.set()
+    for run in runs:
+        run.join(timeout=180)
+    assert [run.exitcode for run in runs] == [0, 0]
+    assert live_bytes(tmp_path) <= LIMIT
+    db = sqlite3.connect(tmp_path / DB_NAME)
+    assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    db.close()
+
+
+def test_a_file_from_before_the_limit_gains_its_use_column(tmp_path: Path) -> None:
+    db = sqlite3.connect(tmp_path / DB_NAME)
+    db.execute("CREATE TABLE vectors (key BLOB PRIMARY KEY, dim INTEGER NOT NULL, "
+               "vector BLOB NOT NULL)")
+    db.commit()
+    db.close()
+    first = CachedEncoder(CountingEncoder(), tmp_path)
+    first.encode(TEXTS)
+    again = CachedEncoder(CountingEncoder(), tmp_path)
+    assert np.array_equal(again.encode(TEXTS), reference(TEXTS))
+    assert again.calls == 0

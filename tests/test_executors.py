@@ -9,10 +9,12 @@ import pytest
 
 from aligner.align.anchored import FixedBead
 from aligner.config import RunConfig
+from aligner.executors import in_order
 from aligner.export import CsvExporter, TmxExporter
-from aligner.pipeline import align_corpus_dir, make_executor, prepare_run
+from aligner.pipeline import align_corpus_dir, make_executor
 from aligner.review.corrections import reviewed_beads
 from aligner.review.edits import BeadEdit, apply_edits, edits_of
+from aligner.work import prepare_run
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
@@ -56,3 +58,32 @@ def test_parallel_runs_give_identical_bytes(config: RunConfig, fixed: dict[str, 
     result = align_corpus_dir(CORPUS, replace(config), fixed=fixed)
     assert len(result.documents) == 2 and not result.problems
     assert (CsvExporter().render(result), TmxExporter().render(result)) == serial_outputs
+
+
+class _Done:
+    """A finished future, as the executors' as_completed hands them over."""
+
+    def __init__(self, value: str) -> None:
+        self.value = value
+
+    def result(self) -> str:
+        return self.value
+
+
+def test_outcomes_come_in_input_order_as_soon_as_they_can() -> None:
+    finished = [(_Done("c"), 2), (_Done("a"), 0), (_Done("b"), 1), (_Done("d"), 3)]
+    handed_on: list[str] = []
+    seen = 0
+
+    def completions():
+        nonlocal seen
+        for item in finished:
+            seen += 1
+            yield item
+
+    for outcome in in_order(completions(), len(finished), progress=False):
+        handed_on.append(outcome)
+        # "a" and then "b" go as soon as "a" is in: nothing waits for the last pair
+        if outcome == "b":
+            assert seen == 3
+    assert handed_on == ["a", "b", "c", "d"]

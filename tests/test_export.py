@@ -12,7 +12,15 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from aligner.export import EXPORTERS, CsvExporter, TmxExporter, bead_rows, to_dataframe
+from aligner.export import (
+    EXPORTERS,
+    CsvExporter,
+    MosesExporter,
+    TmxExporter,
+    bead_rows,
+    to_dataframe,
+)
+from aligner.export.outputs import OutputSpec, StagedOutputs
 from aligner.export.table import COLUMNS, sidecar_path
 from aligner.export.tmx import xml_safe
 from aligner.model import (
@@ -406,3 +414,40 @@ def test_failed_write_leaves_no_temporary_file(tmp_path: Path, result: CorpusRes
         TmxExporter().write(result, tmp_path / "a.tmx")
     assert sorted(os.listdir(tmp_path)) == ["a.tmx"]
     assert (tmp_path / "a.tmx").read_bytes() == b"old"
+
+
+# --- streamed outputs: the same bytes as the whole-result rendering ---
+
+
+STREAMED = [OutputSpec("csv", "a.csv"), OutputSpec("tmx", "a.tmx"),
+            OutputSpec("tmx", "b.tmx", {"min_score": 0.8}), OutputSpec("jsonl", "a.jsonl"),
+            OutputSpec("moses", "a.ru.txt"), OutputSpec("html", "a.html", {"low_score": 0.7}),
+            OutputSpec("xlsx", "a.xlsx"), OutputSpec("parquet", "a.parquet")]
+
+
+@pytest.mark.parametrize("documents", [slice(None), slice(0, 1), slice(1, None), slice(0, 0)])
+def test_streamed_outputs_are_the_rendered_bytes(tmp_path: Path, result: CorpusResult,
+                                                 documents: slice) -> None:
+    result = replace(result, documents=result.documents[documents])
+    outputs = StagedOutputs(tmp_path, STREAMED, result.signature)
+    for document in result.documents:
+        outputs.add(document)
+    outputs.commit(replace(result, documents=[]))
+    for spec in STREAMED:
+        assert (tmp_path / spec.file).read_bytes() == spec.exporter().render(result), spec
+    assert (tmp_path / "a.zh.txt").read_bytes() == MosesExporter().render_side(result, "zh")
+    meta = json.loads(sidecar_path(tmp_path / "a.csv").read_text(encoding="utf-8"))
+    assert meta["documents"] == len(result.documents)
+    assert meta["skipped_files"] == [{"rel": "bad.bin",
+                                      "reason": "holds NUL characters (binary file?)"}]
+    assert not [name for name in os.listdir(tmp_path) if name.startswith(".")]
+
+
+def test_a_run_stopped_midway_leaves_only_the_previous_files(tmp_path: Path,
+                                                             result: CorpusResult) -> None:
+    (tmp_path / "a.csv").write_bytes(b"old")
+    outputs = StagedOutputs(tmp_path, STREAMED, result.signature)
+    outputs.add(result.documents[0])
+    outputs.discard()  # what the command does when it is interrupted
+    assert sorted(os.listdir(tmp_path)) == ["a.csv"]
+    assert (tmp_path / "a.csv").read_bytes() == b"old"

@@ -236,8 +236,8 @@ def test_a_save_must_be_json(server: ReviewServer, out_dir: Path) -> None:
 
 
 @pytest.mark.parametrize("path", ["/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd",
-                                  "/editor.js/../../review-state.json", "/aligned.csv",
-                                  "/review-state.json", "/static/editor.js"])
+                                  "/editor.js/../../review-state.jsonl", "/aligned.csv",
+                                  "/review-state.jsonl", "/static/editor.js"])
 def test_no_request_reads_a_file_by_name(server: ReviewServer, path: str) -> None:
     status, body = request(server, "GET", path)
     assert status == 404
@@ -255,15 +255,16 @@ def test_a_save_writes_only_the_runs_files_inside_out_dir(server: ReviewServer,
     assert {p.name for p in out_dir.parent.iterdir()} == parent_before
     assert set(snapshot(out_dir)) == names_before  # the same files, rewritten; no leftovers
     assert sorted(json.loads(body)["written"]) == sorted(
-        ["aligned.tmx", "aligned.csv", "aligned.meta.json", "report.html", "review-state.json",
+        ["aligned.tmx", "aligned.csv", "aligned.meta.json", "report.html", "review-state.jsonl",
          "corrections.json"])
 
 
 def test_a_state_naming_a_file_outside_out_dir_is_refused(out_dir: Path) -> None:
     path = state_path(out_dir)
-    data = json.loads(path.read_text(encoding="utf-8"))
+    header, *rest = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    data = json.loads(header)
     data["outputs"][1]["file"] = "../escaped.csv"
-    path.write_text(json.dumps(data), encoding="utf-8")
+    path.write_text(json.dumps(data) + "\n" + "".join(rest), encoding="utf-8")
     with pytest.raises(StateError, match=r"escaped\.csv"):
         ReviewServer(out_dir)
 
@@ -299,10 +300,10 @@ def test_a_failed_save_leaves_the_previous_complete_files(server: ReviewServer, 
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     before = snapshot(out_dir)
 
-    def broken(self: CsvExporter, result: object) -> bytes:
+    def broken(self: CsvExporter, document: object) -> bytes:
         raise OSError("disk full")
 
-    monkeypatch.setattr(CsvExporter, "render", broken)  # the TMX is rendered first, then this
+    monkeypatch.setattr(CsvExporter, "piece", broken)  # the TMX is written first, then this
     document = state(server)["documents"][0]
     status, body = request(server, "POST", "/api/save",
                            body={"version": 0, "documents": {"news": merged_first_two(document)}})
@@ -347,6 +348,6 @@ def test_review_of_a_folder_without_a_run_is_a_clear_error(tmp_path: Path) -> No
                           "--no-browser"], capture_output=True, text=True, cwd=HERE.parent,
                          timeout=60)
     assert run.returncode == 1
-    assert "review-state.json" in run.stderr
+    assert "review-state.jsonl" in run.stderr
     assert "ruzh-align run" in run.stderr
     assert run.stdout == ""

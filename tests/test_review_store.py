@@ -51,9 +51,27 @@ def test_regenerating_the_outputs_from_the_saved_run_gives_the_same_bytes(tmp_pa
 def test_a_damaged_or_missing_state_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(StateError, match="no review state here"):
         read_state(tmp_path)
-    (tmp_path / "review-state.json").write_text('{"version": 1}', encoding="utf-8")
+    state = tmp_path / "review-state.jsonl"
+    state.write_text('{"version": 2}\n{"end": {}}\n', encoding="utf-8")
     with pytest.raises(StateError, match="damaged review state"):
         read_state(tmp_path)
+    state.write_text('{"version": 1}\n', encoding="utf-8")
+    with pytest.raises(StateError, match="not a review state this version can read"):
+        read_state(tmp_path)
+    state.write_text("{\n", encoding="utf-8")
+    with pytest.raises(StateError, match="cannot be read"):
+        read_state(tmp_path)
+
+
+def test_a_state_cut_short_is_refused(tmp_path: Path) -> None:
+    """A state whose writer stopped before its end line must not pass for a whole run."""
+    out = write_run(tmp_path / "out")
+    state = out / "review-state.jsonl"
+    lines = state.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert len(lines) >= 3 and '"end"' in lines[-1]
+    state.write_text("".join(lines[:-1]), encoding="utf-8")
+    with pytest.raises(StateError, match="incomplete review state"):
+        read_state(out)
 
 
 def test_a_failing_exporter_leaves_the_previous_outputs(tmp_path: Path) -> None:

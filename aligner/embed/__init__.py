@@ -14,6 +14,12 @@ def _make_use(batch_size: int, laser_dir: Path | None) -> Encoder:
     return UseEncoder(batch_size=batch_size)
 
 
+def _make_e5(batch_size: int, laser_dir: Path | None) -> Encoder:
+    from aligner.embed.e5 import E5Encoder
+
+    return E5Encoder(batch_size=batch_size)
+
+
 def _make_laser(batch_size: int, laser_dir: Path | None) -> Encoder:
     from aligner.embed.laser import LaserEncoder
 
@@ -22,6 +28,7 @@ def _make_laser(batch_size: int, laser_dir: Path | None) -> Encoder:
 
 ENCODERS: dict[str, Callable[[int, Path | None], Encoder]] = {
     "use": _make_use,
+    "e5": _make_e5,
     "laser": _make_laser,
 }
 

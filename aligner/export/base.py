@@ -6,7 +6,7 @@ import os
 import tempfile
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from aligner.model import AlignedDocument, Bead, BeadStatus, CorpusResult, Document, Sentence
@@ -90,12 +90,17 @@ class KeyedRow:
 def keyed_rows(result: CorpusResult) -> Iterator[KeyedRow]:
     """bead_rows with each bead's id, its sentences' ids and its status, in the same order."""
     for document in result.documents:
-        for bead in document.beads:
-            yield KeyedRow(
-                bead_id=document.bead_id(bead),
-                ru_ids=tuple(document.sentence_id("ru", i) for i in bead.ru),
-                zh_ids=tuple(document.sentence_id("zh", i) for i in bead.zh),
-                status=bead.status, row=bead_row(document, bead))
+        yield from document_keyed_rows(document)
+
+
+def document_keyed_rows(document: AlignedDocument) -> Iterator[KeyedRow]:
+    """One document's keyed rows, in bead order."""
+    for bead in document.beads:
+        yield KeyedRow(
+            bead_id=document.bead_id(bead),
+            ru_ids=tuple(document.sentence_id("ru", i) for i in bead.ru),
+            zh_ids=tuple(document.sentence_id("zh", i) for i in bead.zh),
+            status=bead.status, row=bead_row(document, bead))
 
 
 def _umask() -> int:
@@ -145,17 +150,46 @@ def extracted_text_path(rel: str) -> str:
     return f"text/{rel}.txt"
 
 
-def write_extracted_texts(result: CorpusResult, out_dir: Path) -> list[Path]:
-    """Write the text of every document that was not plain text: the CSV's offsets point there."""
-    sources = {side.file.rel: side.file for document in result.documents
-               for side in (document.pair.ru, document.pair.zh)
-               if side is not None and side.file.is_extracted}
-    written = []
-    for rel, source in sorted(sources.items()):
-        path = out_dir / extracted_text_path(rel)
-        write_atomically(path, source.text.encode("utf-8"))
-        written.append(path)
-    return written
+class Sink(ABC):
+    """One output being written a document at a time, the way a run produces them.
+
+    ``add`` takes the documents in document order; ``close`` finishes the file(s) with
+    what is only known at the end (skipped files, counts) and returns the paths written.
+    A sink writes to the path it was opened on, which is inside the run's staging folder
+    (aligner.export.outputs): nothing reaches the output folder before every output is
+    complete, so an interrupted run never leaves a complete-looking half file.
+    """
+
+    @abstractmethod
+    def add(self, document: AlignedDocument) -> None:
+        """Write (or, for a format that cannot stream, keep) one more document."""
+
+    @abstractmethod
+    def close(self, run: CorpusResult) -> list[Path]:
+        """Finish the output; ``run`` is the run without its documents (they were added)."""
+
+    @abstractmethod
+    def discard(self) -> None:
+        """Let go of open files when the run stops before ``close`` (its staging folder,
+        where they are, is removed next)."""
+
+
+class BufferedSink(Sink):
+    """For a format that needs the whole result at once (its summary comes first, or its
+    file layout depends on every row): keeps the documents and renders at the end."""
+
+    def __init__(self, exporter: Exporter, path: Path) -> None:
+        self.exporter, self.path = exporter, path
+        self.documents: list[AlignedDocument] = []
+
+    def add(self, document: AlignedDocument) -> None:
+        self.documents.append(document)
+
+    def close(self, run: CorpusResult) -> list[Path]:
+        return self.exporter.write(replace(run, documents=self.documents), self.path)
+
+    def discard(self) -> None:
+        self.documents.clear()
 
 
 class Exporter(ABC):
@@ -172,3 +206,113 @@ class Exporter(ABC):
         """Write the output (and any sidecar); return the paths written."""
         write_atomically(path, self.render(result))
         return [path]
+
+    def open(self, path: Path, signature: str) -> Sink:
+        """A sink writing this format to ``path`` document by document.  By default it
+        buffers: the formats that can stream override this, and give the same bytes."""
+        return BufferedSink(self, path)
+
+
+class StreamedFile:
+    """A new file written piece by piece, with the mode any other program would give it."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.stream = open(path, "wb")  # noqa: SIM115  (closed by close())
+        os.fchmod(self.stream.fileno(), 0o666 & ~_umask())
+
+    def write(self, data: bytes) -> None:
+        self.stream.write(data)
+
+    def close(self) -> Path:
+        self.stream.close()
+        return self.path
+
+    def discard(self) -> None:
+        self.stream.close()
+
+
+class PiecewiseExporter(Exporter):
+    """A format that is a head, one piece per document, and a tail: the same pieces make
+    ``render``'s bytes and the streamed file, so the two cannot differ."""
+
+    def head(self, signature: str, empty: bool) -> bytes:
+        """The opening bytes; ``empty`` when no document adds anything (an empty XML
+        element is written differently)."""
+        return b""
+
+    @abstractmethod
+    def piece(self, document: AlignedDocument) -> bytes:
+        """The bytes one document adds, in document order."""
+
+    def tail(self, signature: str, empty: bool) -> bytes:
+        """The closing bytes; ``empty`` when no document added anything."""
+        return b""
+
+    def render(self, result: CorpusResult) -> bytes:
+        pieces = [self.piece(document) for document in result.documents]
+        empty = not any(pieces)
+        return b"".join([self.head(result.signature, empty), *pieces,
+                         self.tail(result.signature, empty)])
+
+    def write(self, result: CorpusResult, path: Path) -> list[Path]:
+        write_atomically(path, self.render(result))
+        return [path, *self.sidecars(path, result, len(result.documents))]
+
+    def open(self, path: Path, signature: str) -> Sink:
+        return PiecewiseSink(self, path, signature)
+
+    def sidecars(self, path: Path, run: CorpusResult, documents: int) -> list[Path]:
+        """Files written beside the output once it is complete (none by default)."""
+        return []
+
+
+class PiecewiseSink(Sink):
+    """Streams a PiecewiseExporter's pieces into its file as documents arrive; the head
+    waits for the first piece, since an output with none has a head of its own."""
+
+    def __init__(self, exporter: PiecewiseExporter, path: Path, signature: str) -> None:
+        self.exporter, self.signature = exporter, signature
+        self.file = StreamedFile(path)
+        self.empty, self.documents = True, 0
+
+    def add(self, document: AlignedDocument) -> None:
+        piece = self.exporter.piece(document)
+        self.documents += 1
+        if piece and self.empty:
+            self.file.write(self.exporter.head(self.signature, empty=False))
+            self.empty = False
+        self.file.write(piece)
+
+    def close(self, run: CorpusResult) -> list[Path]:
+        if self.empty:
+            self.file.write(self.exporter.head(self.signature, empty=True))
+        self.file.write(self.exporter.tail(self.signature, self.empty))
+        path = self.file.close()
+        return [path, *self.exporter.sidecars(path, run, self.documents)]
+
+    def discard(self) -> None:
+        self.file.discard()
+
+
+class ExtractedTextsSink(Sink):
+    """Writes the text of every document that was not plain text, as each document passes:
+    the CSV's offsets point there.  The paths come back sorted, as the run lists them."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.written: dict[str, Path] = {}
+
+    def add(self, document: AlignedDocument) -> None:
+        for side in (document.pair.ru, document.pair.zh):
+            if side is not None and side.file.is_extracted and side.file.rel not in self.written:
+                path = self.folder / extracted_text_path(side.file.rel)
+                write_atomically(path, side.file.text.encode("utf-8"))
+                self.written[side.file.rel] = path
+
+    def close(self, run: CorpusResult) -> list[Path]:
+        return [self.written[rel] for rel in sorted(self.written)]
+
+    def discard(self) -> None:
+        self.written.clear()  # each file was complete when written; nothing is left open

@@ -14,8 +14,8 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from aligner.export.base import Exporter, KeyedRow, keyed_rows
-from aligner.model import CorpusResult
+from aligner.export.base import KeyedRow, PiecewiseExporter, document_keyed_rows, keyed_rows
+from aligner.model import AlignedDocument, CorpusResult
 
 FORMAT = "ruzh-aligner.beads"
 #: the keys of every bead record, in the order they are written
@@ -39,14 +39,22 @@ def _line(record: dict[str, Any]) -> str:
 
 def jsonl_lines(result: CorpusResult) -> Iterator[str]:
     """The header line, then one line per bead."""
-    yield _line({"format": FORMAT, "signature": result.signature, "fields": FIELDS})
+    yield _line(header_record(result.signature))
     for keyed in keyed_rows(result):
         yield _line(bead_record(keyed))
 
 
-class JsonlExporter(Exporter):
+def header_record(signature: str) -> dict[str, Any]:
+    return {"format": FORMAT, "signature": signature, "fields": FIELDS}
+
+
+class JsonlExporter(PiecewiseExporter):
     name = "jsonl"
     suffix = ".jsonl"
 
-    def render(self, result: CorpusResult) -> bytes:
-        return "".join(jsonl_lines(result)).encode("utf-8")
+    def head(self, signature: str, empty: bool) -> bytes:
+        return _line(header_record(signature)).encode("utf-8")
+
+    def piece(self, document: AlignedDocument) -> bytes:
+        return "".join(_line(bead_record(keyed)) for keyed in document_keyed_rows(document)
+                       ).encode("utf-8")

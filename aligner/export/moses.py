@@ -19,8 +19,8 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from aligner.export.base import Exporter, bead_rows, write_atomically
-from aligner.model import LANGS, CorpusResult, Lang
+from aligner.export.base import Exporter, Sink, StreamedFile, bead_row, write_atomically
+from aligner.model import LANGS, AlignedDocument, CorpusResult, Lang
 
 # Every character str.splitlines breaks at, so that a reader splitting lines any way agrees.
 _LINE_BREAKS = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
@@ -33,7 +33,14 @@ def one_line(text: str) -> str:
 
 def parallel_lines(result: CorpusResult) -> Iterator[tuple[str, str]]:
     """The (Russian, Chinese) line pairs, one per bead with text on both sides."""
-    for row in bead_rows(result):
+    for document in result.documents:
+        yield from document_lines(document)
+
+
+def document_lines(document: AlignedDocument) -> Iterator[tuple[str, str]]:
+    """One document's line pairs, in bead order."""
+    for bead in document.beads:
+        row = bead_row(document, bead)
         ru, zh = one_line(row.ru_text), one_line(row.zh_text)
         if ru and zh:
             yield ru, zh
@@ -69,15 +76,46 @@ class MosesExporter(Exporter):
             data = self.render_side(result, lang)
             lines = data.count(b"\n")
             write_atomically(paths[lang], data)
-        meta = {
-            "signature": result.signature,
-            "format": "moses",
-            "files": {lang: paths[lang].name for lang in LANGS},
-            "lines": lines,
-            "content": "one line per bead with both sides, in document then bead order; "
-                       "Russian sentences joined with a space, Chinese with none; line "
-                       "breaks inside a sentence replaced by a space",
-        }
-        sidecar = sidecar_path(path)
-        write_atomically(sidecar, (json.dumps(meta, ensure_ascii=False, indent=2) + "\n").encode())
-        return [paths["ru"], paths["zh"], sidecar]
+        return [paths["ru"], paths["zh"], write_sidecar(path, result.signature, lines)]
+
+    def open(self, path: Path, signature: str) -> Sink:
+        return MosesSink(path, signature)
+
+
+def write_sidecar(path: Path, signature: str, lines: int) -> Path:
+    """The JSON file that says what the two text files are (they have no room for it)."""
+    paths = side_paths(path)
+    meta = {
+        "signature": signature,
+        "format": "moses",
+        "files": {lang: paths[lang].name for lang in LANGS},
+        "lines": lines,
+        "content": "one line per bead with both sides, in document then bead order; "
+                   "Russian sentences joined with a space, Chinese with none; line "
+                   "breaks inside a sentence replaced by a space",
+    }
+    sidecar = sidecar_path(path)
+    write_atomically(sidecar, (json.dumps(meta, ensure_ascii=False, indent=2) + "\n").encode())
+    return sidecar
+
+
+class MosesSink(Sink):
+    """Both text files grow together, a document's lines at a time."""
+
+    def __init__(self, path: Path, signature: str) -> None:
+        self.path, self.signature, self.lines = path, signature, 0
+        self.files = {lang: StreamedFile(side) for lang, side in side_paths(path).items()}
+
+    def add(self, document: AlignedDocument) -> None:
+        for pair in document_lines(document):
+            for index, lang in enumerate(LANGS):
+                self.files[lang].write((pair[index] + "\n").encode("utf-8"))
+            self.lines += 1
+
+    def close(self, run: CorpusResult) -> list[Path]:
+        written = [self.files[lang].close() for lang in LANGS]
+        return [*written, write_sidecar(self.path, self.signature, self.lines)]
+
+    def discard(self) -> None:
+        for file in self.files.values():
+            file.discard()

@@ -16,12 +16,15 @@ which builds a 100,000-bead page in 60% of the builder's time.
 
 from __future__ import annotations
 
+import shutil
 from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from lxml import etree
 from lxml.builder import E
 
-from aligner.export.base import Exporter, bead_row
+from aligner.export.base import Exporter, Sink, StreamedFile, bead_row
 from aligner.export.tmx import xml_safe
 from aligner.model import AlignedDocument, Bead, CorpusResult
 
@@ -124,7 +127,45 @@ def _span(ids: tuple[int, ...]) -> str:
     return f"{ids[0] + 1}" if len(ids) == 1 else f"{ids[0] + 1}–{ids[-1] + 1}"
 
 
+@dataclass
+class ReportTally:
+    """What the report's header says about the documents, counted as they pass: the header
+    comes first in the page but is only known at the end, so a streamed report keeps
+    these numbers and a table-of-contents line per document, not the documents."""
+
+    paired: int = 0
+    unpaired: int = 0
+    sentences: Counter[str] = field(default_factory=Counter)  # in paired documents
+    types: Counter[str] = field(default_factory=Counter)
+    unaligned: Counter[str] = field(default_factory=Counter)
+    low: int = 0
+    contents: list[tuple[str, str]] = field(default_factory=list)  # (doc id, its stats)
+
+    def add(self, exporter: ReportExporter, document: AlignedDocument) -> None:
+        self.contents.append((document.pair.doc_id, exporter.stats(document)))
+        if not document.pair.is_paired:
+            self.unpaired += 1
+            return
+        self.paired += 1
+        self.sentences.update(ru=len(document.ru_sentences), zh=len(document.zh_sentences))
+        for bead in document.beads:
+            self.types[bead.type] += 1
+            if _is_null(bead):
+                self.unaligned.update(ru=len(bead.ru), zh=len(bead.zh))
+            self.low += exporter.is_low(bead)
+
+
+# The page is serialised by lxml in parts that are cut out of whole pages (the header at
+# the end, each document's section as it comes), so the bytes are those of the one-tree
+# page: libxml2's HTML pretty printer puts line breaks by an element's children and next
+# sibling, so every section is cut from a page where it has a section after it.
+_CUT = b'<section id="ruzh-cut"></section>'
+
+
 class ReportExporter(Exporter):
+    """Streams (see ReportSink): the sections go to a side file, the header is written
+    last, in front of them."""
+
     name = "html"
     suffix = ".html"
 
@@ -136,6 +177,18 @@ class ReportExporter(Exporter):
         return bead.score is not None and bead.score < self.low_score
 
     def render(self, result: CorpusResult) -> bytes:
+        tally = ReportTally()
+        sections = []
+        for number, document in enumerate(result.documents, 1):
+            sections.append(self.section(number, document))
+            tally.add(self, document)
+        return b"".join([self.head(result, tally), *sections, self.tail(bool(sections))])
+
+    def open(self, path: Path, signature: str) -> Sink:
+        return ReportSink(self, path)
+
+    @staticmethod
+    def _page(*body: etree._Element) -> bytes:
         page = E.html(
             E.head(
                 E.meta(charset="utf-8"),
@@ -143,36 +196,48 @@ class ReportExporter(Exporter):
                 E.title("Alignment report"),
                 E.style(CSS),
             ),
-            E.body(
-                self._header(result),
-                *(self._document(number, document)
-                  for number, document in enumerate(result.documents, 1)),
-            ),
+            E.body(*body),
             lang="en",
         )
         return etree.tostring(page, doctype="<!DOCTYPE html>", encoding="utf-8", method="html",
                               pretty_print=True)
 
+    def head(self, run: CorpusResult, tally: ReportTally) -> bytes:
+        """The page up to the first section: or the whole page, when there is none."""
+        header = self._header(run, tally)
+        if not tally.contents:
+            return self._page(header)
+        page = self._page(header, etree.fromstring(_CUT))
+        return page[:page.index(_CUT)]
+
+    def section(self, number: int, document: AlignedDocument) -> bytes:
+        """Document ``number``'s section, as the whole page would hold it."""
+        page = self._page(E.header(), self._document(number, document), etree.fromstring(_CUT))
+        start = page.index(b"<section", page.index(b"</header>"))
+        return page[start:page.index(_CUT)]
+
+    def tail(self, sections: bool) -> bytes:
+        """What follows the last section (nothing: ``head`` was the whole page)."""
+        if not sections:
+            return b""
+        page = self._page(E.header(), etree.fromstring(_CUT))
+        return page[page.index(_CUT) + len(_CUT):]
+
     # --- the run as a whole ---
 
-    def _header(self, result: CorpusResult) -> etree._Element:
-        paired = [d for d in result.documents if d.pair.is_paired]
-        unpaired = [d for d in result.documents if not d.pair.is_paired]
-        beads = [bead for d in paired for bead in d.beads]
-        types = Counter(bead.type for bead in beads)
-        nulls = [bead for bead in beads if _is_null(bead)]
+    def _header(self, result: CorpusResult, tally: ReportTally) -> etree._Element:
+        types = tally.types
         counts = [
             ("Files read", str(result.files_read)),
-            ("Document pairs", str(len(paired))),
-            ("Unpaired documents", str(len(unpaired))),
-            ("Sentences", f"ru {sum(len(d.ru_sentences) for d in paired)}, "
-                          f"zh {sum(len(d.zh_sentences) for d in paired)} (in pairs)"),
-            ("Beads", f"{len(beads)}: " + (", ".join(
+            ("Document pairs", str(tally.paired)),
+            ("Unpaired documents", str(tally.unpaired)),
+            ("Sentences", f"ru {tally.sentences['ru']}, "
+                          f"zh {tally.sentences['zh']} (in pairs)"),
+            ("Beads", f"{types.total()}: " + (", ".join(
                 f"{t} {types[t]}" for t in sorted(types, key=_type_key)) or "none")),
-            ("Unaligned sentences", f"ru {sum(len(b.ru) for b in nulls)}, "
-                                    f"zh {sum(len(b.zh) for b in nulls)}"),
-            (f"Low-confidence beads (score < {self.low_score:.2f})",
-             str(sum(self.is_low(bead) for bead in beads))),
+            ("Unaligned sentences", f"ru {tally.unaligned['ru']}, "
+                                    f"zh {tally.unaligned['zh']}"),
+            (f"Low-confidence beads (score < {self.low_score:.2f})", str(tally.low)),
             ("Skipped files", str(len(result.problems))),
         ]
         header = E.header(
@@ -190,10 +255,9 @@ class ReportExporter(Exporter):
         header.append(self._legend())
         header.append(E.details(
             {"class": "toc"},
-            E.summary(f"Documents ({len(result.documents)})"),
-            E.ol(*(E.li(E.a(xml_safe(d.pair.doc_id), href=f"#doc-{number}"), " — ",
-                        self._stats(d))
-                   for number, d in enumerate(result.documents, 1))),
+            E.summary(f"Documents ({len(tally.contents)})"),
+            E.ol(*(E.li(E.a(xml_safe(doc_id), href=f"#doc-{number}"), " — ", stats)
+                   for number, (doc_id, stats) in enumerate(tally.contents, 1))),
         ))
         return header
 
@@ -210,7 +274,7 @@ class ReportExporter(Exporter):
                     " show only low-confidence and unaligned rows"),
         )
 
-    def _stats(self, document: AlignedDocument) -> str:
+    def stats(self, document: AlignedDocument) -> str:
         beads = document.beads
         if not document.pair.is_paired:
             return f"{len(beads)} sentences, unpaired"
@@ -233,7 +297,7 @@ class ReportExporter(Exporter):
             {"class": "doc-head"},
             E.div(E.h2(xml_safe(pair.doc_id)),
                   E.p({"class": "files"}, xml_safe(files)),
-                  E.p({"class": "stats"}, self._stats(document))),
+                  E.p({"class": "stats"}, self.stats(document))),
         )
         if pair.is_paired:
             head.append(self._plot(number, document))
@@ -337,3 +401,30 @@ class ReportExporter(Exporter):
     @staticmethod
     def _text(x: int, y: int, text: str, anchor: str) -> etree._Element:
         return E.text({"x": str(x), "y": str(y), "text-anchor": anchor}, text)
+
+
+class ReportSink(Sink):
+    """The sections go to a side file as documents come; at the end the header (counts,
+    skipped files, contents) is written to the report and the sections copied after it."""
+
+    def __init__(self, exporter: ReportExporter, path: Path) -> None:
+        self.exporter, self.path = exporter, path
+        self.sections = StreamedFile(path.with_name(f".{path.name}.sections"))
+        self.tally = ReportTally()
+
+    def add(self, document: AlignedDocument) -> None:
+        self.sections.write(self.exporter.section(len(self.tally.contents) + 1, document))
+        self.tally.add(self.exporter, document)
+
+    def close(self, run: CorpusResult) -> list[Path]:
+        sections = self.sections.close()
+        report = StreamedFile(self.path)
+        report.write(self.exporter.head(run, self.tally))
+        with sections.open("rb") as source:
+            shutil.copyfileobj(source, report.stream)
+        report.write(self.exporter.tail(bool(self.tally.contents)))
+        sections.unlink()
+        return [report.close()]
+
+    def discard(self) -> None:
+        self.sections.discard()

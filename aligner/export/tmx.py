@@ -10,11 +10,12 @@ document (no-break spaces included), or the CAT tool's segments will not match.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from lxml import etree
 
-from aligner.export.base import Exporter, bead_rows
-from aligner.model import CorpusResult
+from aligner.export.base import BeadRow, PiecewiseExporter, bead_row
+from aligner.model import AlignedDocument
 from aligner.signature import package_version
 
 LANG_CODES = {"ru": "ru-RU", "zh": "zh-CN"}
@@ -29,14 +30,23 @@ def xml_safe(text: str) -> str:
     return _XML_FORBIDDEN.sub("", text)
 
 
-class TmxExporter(Exporter):
+_BODY_OPEN = b"\n  <body>\n"
+_BODY_EMPTY = b"  <body/>\n"
+_TAIL = b"  </body>\n</tmx>\n"
+
+
+class TmxExporter(PiecewiseExporter):
+    """Streams: each document's units are serialised by lxml in a tree of their own and cut
+    out of its ``<body>``, so the indentation, escaping and order are lxml's as for the
+    whole file (pretty printing indents by depth only)."""
+
     name = "tmx"
     suffix = ".tmx"
 
     def __init__(self, min_score: float | None = None) -> None:
         self.min_score = min_score
 
-    def render(self, result: CorpusResult) -> bytes:
+    def _serialise(self, signature: str, rows: Iterable[BeadRow]) -> bytes:
         root = etree.Element("tmx", version="1.4")
         header = etree.SubElement(root, "header", {
             "creationtool": "ruzh-aligner",
@@ -47,9 +57,9 @@ class TmxExporter(Exporter):
             "srclang": LANG_CODES["ru"],
             "datatype": "plaintext",
         })
-        etree.SubElement(header, "prop", type="x-signature").text = xml_safe(result.signature)
+        etree.SubElement(header, "prop", type="x-signature").text = xml_safe(signature)
         body = etree.SubElement(root, "body")
-        for row in bead_rows(result):
+        for row in rows:
             ru, zh = xml_safe(row.ru_text).strip(), xml_safe(row.zh_text).strip()
             if not ru or not zh:
                 continue
@@ -69,3 +79,18 @@ class TmxExporter(Exporter):
                 etree.SubElement(tuv, "seg").text = text
         return etree.tostring(root, xml_declaration=True, encoding="UTF-8", doctype=DOCTYPE,
                               pretty_print=True)
+
+    def head(self, signature: str, empty: bool) -> bytes:
+        whole = self._serialise(signature, ())
+        if empty:
+            return whole.removesuffix(b"</tmx>\n")
+        return whole.removesuffix(_BODY_EMPTY + b"</tmx>\n") + _BODY_OPEN[1:]
+
+    def piece(self, document: AlignedDocument) -> bytes:
+        whole = self._serialise("", (bead_row(document, bead) for bead in document.beads))
+        if not whole.endswith(_TAIL):  # an empty <body/>: no unit from this document
+            return b""
+        return whole[whole.index(_BODY_OPEN) + len(_BODY_OPEN):-len(_TAIL)]
+
+    def tail(self, signature: str, empty: bool) -> bytes:
+        return b"</tmx>\n" if empty else _TAIL

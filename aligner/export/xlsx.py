@@ -30,13 +30,14 @@ import os
 import re
 import shutil
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from itertools import pairwise
-from typing import Any, cast
+from pathlib import Path
+from typing import Any, BinaryIO, cast
 
-from aligner.export.base import JOINERS, Exporter, KeyedRow, keyed_rows
+from aligner.export.base import JOINERS, Exporter, KeyedRow, Sink, StreamedFile, document_keyed_rows
 from aligner.export.report import BUCKETS, bucket_hue, score_bucket
 from aligner.export.tmx import xml_safe
 from aligner.model import LANGS, AlignedDocument, Bead, BeadStatus, CorpusResult, Lang
@@ -172,32 +173,57 @@ class _Cells:
 
 
 class XlsxExporter(Exporter):
+    """Streams (see XlsxSink): write-only openpyxl spools the Beads sheet's rows to a
+    temporary file as they are appended, and the archive is written at the end."""
+
     name = "xlsx"
     suffix = ".xlsx"
 
     def render(self, result: CorpusResult) -> bytes:
-        from openpyxl import Workbook
-        from openpyxl.writer.excel import ExcelWriter
-
-        book = Workbook(write_only=True)
-        book.properties.creator = "ruzh-aligner"
-        book.properties.title = "Alignment review"
-        book.properties.description = result.signature
-        book.properties.created = book.properties.modified = TIMESTAMP
-        self._write_beads(book.create_sheet(BEADS_SHEET), keyed_rows(result))
-        self._write_help(book.create_sheet(HELP_SHEET), result.signature)
         buffer = io.BytesIO()
-        # ExcelWriter rather than book.save, which stamps the saving time as "modified"
-        with _FixedTimeZip(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
-            ExcelWriter(book, archive).write_data()
+        workbook = _Workbook(result.signature)
+        for document in result.documents:
+            workbook.add(document)
+        workbook.save(buffer)
         return buffer.getvalue()
 
-    @staticmethod
-    def _write_beads(sheet: Any, rows: Iterator[KeyedRow]) -> None:
+    def open(self, path: Path, signature: str) -> Sink:
+        return XlsxSink(path, signature)
+
+
+class XlsxSink(Sink):
+    def __init__(self, path: Path, signature: str) -> None:
+        self.workbook = _Workbook(signature)
+        self.file = StreamedFile(path)
+
+    def add(self, document: AlignedDocument) -> None:
+        self.workbook.add(document)
+
+    def close(self, run: CorpusResult) -> list[Path]:
+        self.workbook.save(self.file.stream)
+        return [self.file.close()]
+
+    def discard(self) -> None:
+        self.workbook.sheet.close()  # ends openpyxl's spooled sheet, which would complain
+        self.file.discard()
+
+
+class _Workbook:
+    """The review workbook being filled a document at a time."""
+
+    def __init__(self, signature: str) -> None:
+        from openpyxl import Workbook
         from openpyxl.styles import Alignment, Font, PatternFill
         from openpyxl.utils import get_column_letter
 
-        cells = _Cells(sheet)
+        self.signature = signature
+        self.book = book = Workbook(write_only=True)
+        book.properties.creator = "ruzh-aligner"
+        book.properties.title = "Alignment review"
+        book.properties.description = signature
+        book.properties.created = book.properties.modified = TIMESTAMP
+        self.sheet = sheet = book.create_sheet(BEADS_SHEET)
+        self.cells = cells = _Cells(sheet)
         for number, column in enumerate(COLUMNS, 1):
             sheet.column_dimensions[get_column_letter(number)].width = column.width
         sheet.freeze_panes = "A2"
@@ -206,40 +232,56 @@ class XlsxExporter(Exporter):
                  for editable in (True, False)}
         sheet.append([cells.text(column.name, {"font": fonts[column.editable],
                                                "fill": header_fill}) for column in COLUMNS])
-        fills = {bucket: PatternFill("solid", fgColor=_fill_colour(bucket))
-                 for bucket in range(BUCKETS)}
-        null_fill = PatternFill("solid", fgColor="EEF1FA")
-        alignments = {wrap: Alignment(wrap_text=wrap, vertical="top") for wrap in (True, False)}
-        count = 0
-        for keyed in rows:
-            row = keyed.row
-            style: dict[str, Any] = {}
-            if row.score is None:  # an unpaired document: nobody judged it, nothing to show
-                pass
-            elif keyed.ru_ids and keyed.zh_ids:
-                style["fill"] = fills[score_bucket(row.score)]
-            else:  # a sentence left without a translation, tinted as in the report
-                style["fill"] = null_fill
-            values: dict[str, str] = {
-                "bead_id": keyed.bead_id, "doc": row.doc,
-                "ru_ids": " ".join(keyed.ru_ids), "zh_ids": " ".join(keyed.zh_ids),
-                "ru_text": cell_text(row.ru_text), "zh_text": cell_text(row.zh_text),
-                "type": row.type, "status": keyed.status}
-            for name in ("ru_ids", "zh_ids"):
-                if len(values[name]) > CELL_LIMIT:
-                    raise ValueError(f"bead {keyed.bead_id}: its {name} do not fit in a "
-                                     f"spreadsheet cell ({CELL_LIMIT} characters)")
-            line = []
-            for column in COLUMNS:
-                styled = {**style, "alignment": alignments[column.wrap]}
-                if column.name == "score":
-                    line.append(cells.number(None if row.score is None else round(row.score, 4),
-                                             {**styled, "number_format": SCORE_FORMAT}))
-                else:
-                    line.append(cells.text(values[column.name], styled))
-            sheet.append(line)
-            count += 1
-        sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{count + 1}"
+        self.fills = {bucket: PatternFill("solid", fgColor=_fill_colour(bucket))
+                      for bucket in range(BUCKETS)}
+        self.null_fill = PatternFill("solid", fgColor="EEF1FA")
+        self.alignments = {wrap: Alignment(wrap_text=wrap, vertical="top")
+                           for wrap in (True, False)}
+        self.count = 0
+
+    def add(self, document: AlignedDocument) -> None:
+        for keyed in document_keyed_rows(document):
+            self._row(keyed)
+
+    def _row(self, keyed: KeyedRow) -> None:
+        row = keyed.row
+        style: dict[str, Any] = {}
+        if row.score is None:  # an unpaired document: nobody judged it, nothing to show
+            pass
+        elif keyed.ru_ids and keyed.zh_ids:
+            style["fill"] = self.fills[score_bucket(row.score)]
+        else:  # a sentence left without a translation, tinted as in the report
+            style["fill"] = self.null_fill
+        values: dict[str, str] = {
+            "bead_id": keyed.bead_id, "doc": row.doc,
+            "ru_ids": " ".join(keyed.ru_ids), "zh_ids": " ".join(keyed.zh_ids),
+            "ru_text": cell_text(row.ru_text), "zh_text": cell_text(row.zh_text),
+            "type": row.type, "status": keyed.status}
+        for name in ("ru_ids", "zh_ids"):
+            if len(values[name]) > CELL_LIMIT:
+                raise ValueError(f"bead {keyed.bead_id}: its {name} do not fit in a "
+                                 f"spreadsheet cell ({CELL_LIMIT} characters)")
+        line = []
+        for column in COLUMNS:
+            styled = {**style, "alignment": self.alignments[column.wrap]}
+            if column.name == "score":
+                line.append(self.cells.number(None if row.score is None else round(row.score, 4),
+                                              {**styled, "number_format": SCORE_FORMAT}))
+            else:
+                line.append(self.cells.text(values[column.name], styled))
+        self.sheet.append(line)
+        self.count += 1
+
+    def save(self, stream: BinaryIO) -> None:
+        """Finish both sheets and write the archive to ``stream``."""
+        from openpyxl.utils import get_column_letter
+        from openpyxl.writer.excel import ExcelWriter
+
+        self.sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{self.count + 1}"
+        self._write_help(self.book.create_sheet(HELP_SHEET), self.signature)
+        # ExcelWriter rather than book.save, which stamps the saving time as "modified"
+        with _FixedTimeZip(stream, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+            ExcelWriter(self.book, archive).write_data()
 
     @staticmethod
     def _write_help(sheet: Any, signature: str) -> None:

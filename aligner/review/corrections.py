@@ -10,12 +10,14 @@ and keeps only the former as fixed beads (see aligner.align.anchored).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from aligner.align.anchored import FixedBead, SentenceSpan
-from aligner.export.base import write_atomically
+from aligner.export.base import Sink, write_atomically
+from aligner.export.outputs import write_outputs
 from aligner.model import LANGS, AlignedDocument, CorpusResult, Lang
 from aligner.review.state import STATUSES
 
@@ -45,20 +47,41 @@ def _span_json(lang: Lang, span: SentenceSpan) -> dict[str, str]:
     return {"id": f"{lang}:{span.start}-{span.end}", "text": span.text}
 
 
-def write_corrections(out_dir: Path, result: CorpusResult) -> Path:
-    """Save every reviewed bead of ``result`` (atomically); returns the file written."""
-    documents = {}
-    for document in result.documents:
+class CorrectionsSink(Sink):
+    """Collects the reviewed beads as documents pass (few: only what a person touched)
+    and writes the store when the run's outputs are complete."""
+
+    def __init__(self, path: Path, signature: str) -> None:
+        self.path, self.signature = path, signature
+        self.documents: dict[str, list[dict[str, Any]]] = {}
+
+    def add(self, document: AlignedDocument) -> None:
         beads = reviewed_beads(document)
         if beads:
-            documents[document.pair.doc_id] = [
+            self.documents[document.pair.doc_id] = [
                 {"ru": [_span_json("ru", s) for s in b.ru],
                  "zh": [_span_json("zh", s) for s in b.zh],
                  "score": b.score, "status": b.status} for b in beads]
-    data = {"version": CORRECTIONS_VERSION, "signature": result.signature,
-            "documents": documents}
-    path = corrections_path(out_dir)
-    write_atomically(path, (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode())
+
+    def close(self, run: CorpusResult) -> list[Path]:
+        data = {"version": CORRECTIONS_VERSION, "signature": self.signature,
+                "documents": self.documents}
+        write_atomically(self.path, (json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+                                     ).encode())
+        return [self.path]
+
+    def discard(self) -> None:
+        self.documents.clear()
+
+
+def corrections_sink(signature: str) -> Callable[[Path], Sink]:
+    """What StagedOutputs opens to write the store into its staging folder."""
+    return lambda staging: CorrectionsSink(staging / CORRECTIONS_FILE, signature)
+
+
+def write_corrections(out_dir: Path, result: CorpusResult) -> Path:
+    """Save every reviewed bead of ``result`` (atomically); returns the file written."""
+    (path,) = write_outputs(result, out_dir, [], [corrections_sink(result.signature)])
     return path
 
 

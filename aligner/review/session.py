@@ -14,9 +14,9 @@ from typing import Any
 
 from aligner.export.outputs import write_outputs
 from aligner.model import LANGS, AlignedDocument
-from aligner.review.corrections import write_corrections
+from aligner.review.corrections import corrections_sink
 from aligner.review.edits import BeadEdit, EditError, apply_edits
-from aligner.review.state import ReviewRun, read_state, state_path, write_state
+from aligner.review.state import ReviewRun, read_state, state_path, state_sink
 
 
 class StaleEdit(Exception):
@@ -134,8 +134,8 @@ class ReviewSession:
             raise EditError("; ".join(problems))
         result = replace(self.run.result, documents=list(documents.values()))
         run = replace(self.run, result=result)
-        written = write_outputs(result, self.out_dir, run.outputs)
-        written.append(write_state(self.out_dir, run))
-        written.append(write_corrections(self.out_dir, result))
+        # one staging folder for all: a save is written completely or not at all
+        written = write_outputs(result, self.out_dir, run.outputs,
+                                [state_sink(run), corrections_sink(result.signature)])
         self.run, self._stamp, self.version = run, self._on_disk(), self.version + 1
         return {"version": self.version, "written": [path.name for path in written]}

@@ -3,19 +3,25 @@
 The editor must regenerate every output of the run after a correction without
 the corpus, the splitters or the encoder, so the run saves its result as it is
 (the decoded file texts, paragraphs, sentences, beads with score and status)
-and the list of outputs it wrote, in ``review-state.json``.  Loading it gives
+and the list of outputs it wrote, in ``review-state.jsonl``.  Loading it gives
 back the same CorpusResult, so the exporters write exactly what the run wrote.
+
+It is JSON Lines so that a run can write each document as it is aligned and let it
+go: a header line (the run's settings and outputs), one line per document with the
+texts of its files, and an end line with what is only known at the end (files read,
+skipped files).  A state without its end line is refused as incomplete.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from aligner.export.base import write_atomically
-from aligner.export.outputs import OutputSpec, check_file_name
+from aligner.export.base import Sink, StreamedFile
+from aligner.export.outputs import OutputSpec, StagedOutputs, check_file_name
 from aligner.model import (
     LANGS,
     AlignedDocument,
@@ -31,8 +37,8 @@ from aligner.model import (
     SourceFile,
 )
 
-STATE_FILE = "review-state.json"
-STATE_VERSION = 1
+STATE_FILE = "review-state.jsonl"
+STATE_VERSION = 2
 STATUSES = ("auto", "edited", "confirmed")
 
 
@@ -61,43 +67,68 @@ def _side_json(document: Document | None) -> dict[str, Any] | None:
             "paragraphs": [[p.index, p.start, p.end] for p in document.paragraphs]}
 
 
-def state_json(run: ReviewRun) -> dict[str, Any]:
-    """The run as plain JSON data (see ``write_state``)."""
-    result = run.result
-    files: dict[str, dict[str, str]] = {}
-    documents = []
-    for document in result.documents:
-        for side in (document.pair.ru, document.pair.zh):
-            if side is not None:
-                files[side.file.rel] = {"text": side.file.text, "encoding": side.file.encoding}
-        documents.append({
-            "doc": document.pair.doc_id,
-            "ru": _side_json(document.pair.ru),
-            "zh": _side_json(document.pair.zh),
-            "sentences": {lang: [[s.start, s.end, s.paragraph] for s in document.sentences(lang)]
-                          for lang in ("ru", "zh")},
-            "beads": [{"ru": list(b.ru), "zh": list(b.zh), "score": b.score, "status": b.status}
-                      for b in document.beads],
-        })
+def _line(record: dict[str, Any]) -> bytes:
+    return (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def header_json(run: ReviewRun) -> dict[str, Any]:
+    """The state's first line: what is known before the first document is aligned."""
     return {
         "version": STATE_VERSION,
         "corpus": run.corpus,
-        "signature": result.signature,
-        "files_read": result.files_read,
-        "problems": [asdict(p) for p in result.problems],
-        "matches": [asdict(m) for m in result.matches],
+        "signature": run.result.signature,
+        "matches": [asdict(m) for m in run.result.matches],
         "outputs": [asdict(spec) for spec in run.outputs],
         "low_score": run.low_score,
-        "files": files,
-        "documents": documents,
     }
+
+
+def document_json(document: AlignedDocument) -> dict[str, Any]:
+    """One document's line, with the text of its file(s), so no line needs another."""
+    files = {side.file.rel: {"text": side.file.text, "encoding": side.file.encoding}
+             for side in (document.pair.ru, document.pair.zh) if side is not None}
+    return {
+        "doc": document.pair.doc_id,
+        "ru": _side_json(document.pair.ru),
+        "zh": _side_json(document.pair.zh),
+        "files": files,
+        "sentences": {lang: [[s.start, s.end, s.paragraph] for s in document.sentences(lang)]
+                      for lang in ("ru", "zh")},
+        "beads": [{"ru": list(b.ru), "zh": list(b.zh), "score": b.score, "status": b.status}
+                  for b in document.beads],
+    }
+
+
+class StateSink(Sink):
+    """Writes the state a document at a time (a sink among the run's staged outputs)."""
+
+    def __init__(self, path: Path, run: ReviewRun) -> None:
+        self.file = StreamedFile(path)
+        self.file.write(_line(header_json(run)))
+
+    def add(self, document: AlignedDocument) -> None:
+        self.file.write(_line({"document": document_json(document)}))
+
+    def close(self, run: CorpusResult) -> list[Path]:
+        self.file.write(_line({"end": {"files_read": run.files_read,
+                                       "problems": [asdict(p) for p in run.problems]}}))
+        return [self.file.close()]
+
+    def discard(self) -> None:
+        self.file.discard()
+
+
+def state_sink(run: ReviewRun) -> Callable[[Path], Sink]:
+    """What StagedOutputs opens to write the state into its staging folder."""
+    return lambda staging: StateSink(staging / STATE_FILE, run)
 
 
 def write_state(out_dir: Path, run: ReviewRun) -> Path:
     """Save the run for the editor (atomically); returns the file written."""
-    path = state_path(out_dir)
-    data = json.dumps(state_json(run), ensure_ascii=False, separators=(",", ":"))
-    write_atomically(path, data.encode("utf-8"))
+    outputs = StagedOutputs(out_dir, [], run.result.signature, [state_sink(run)])
+    for document in run.result.documents:
+        outputs.add(document)
+    (path,) = outputs.commit(replace(run.result, documents=[]))
     return path
 
 
@@ -137,28 +168,42 @@ def _document(data: dict[str, Any], files: _Files) -> AlignedDocument:
     return AlignedDocument(pair, sentences["ru"], sentences["zh"], tuple(beads))
 
 
+def _records(path: Path) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as lines:
+        records = [json.loads(line) for line in lines]
+    if not all(isinstance(record, dict) for record in records):
+        raise ValueError("a line is not a JSON object")
+    return records
+
+
 def read_state(out_dir: Path) -> ReviewRun:
     """The run saved in ``out_dir``; a clear StateError when there is none or it is damaged."""
     path = state_path(out_dir)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        records = _records(path)
     except FileNotFoundError:
         raise StateError(f"{path}: no review state here; run `ruzh-align run CORPUS -o "
                          f"{out_dir}` first") from None
     except (OSError, ValueError) as error:
         raise StateError(f"{path}: cannot be read: {error}") from None
-    if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
+    if not records or records[0].get("version") != STATE_VERSION:
         raise StateError(f"{path}: not a review state this version can read")
+    if "end" not in records[-1]:
+        raise StateError(f"{path}: incomplete review state (the run that wrote it stopped)")
+    header, end = records[0], records[-1]["end"]
     try:
-        corpus = Path(data["corpus"])
-        files = _Files(corpus, data["files"])
-        documents = [_document(d, files) for d in data["documents"]]
+        corpus = Path(header["corpus"])
+        files = _Files(corpus, {})
+        documents = []
+        for record in records[1:-1]:
+            files.texts.update(record["document"]["files"])
+            documents.append(_document(record["document"], files))
         outputs = [OutputSpec(o["format"], check_file_name(o["file"]), dict(o["options"]))
-                   for o in data["outputs"]]
+                   for o in header["outputs"]]
         result = CorpusResult(documents=documents,
-                              problems=[FileProblem(**p) for p in data["problems"]],
-                              files_read=data["files_read"], signature=data["signature"],
-                              matches=[DocumentMatch(**m) for m in data["matches"]])
-        return ReviewRun(result, outputs, data["corpus"], float(data["low_score"]))
+                              problems=[FileProblem(**p) for p in end["problems"]],
+                              files_read=end["files_read"], signature=header["signature"],
+                              matches=[DocumentMatch(**m) for m in header["matches"]])
+        return ReviewRun(result, outputs, header["corpus"], float(header["low_score"]))
     except (KeyError, TypeError, ValueError) as error:
         raise StateError(f"{path}: damaged review state: {error}") from None
