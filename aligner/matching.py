@@ -64,16 +64,27 @@ MIN_NEIGHBOURHOOD = 1e-3  # floor of the margin's denominator, so it stays a rat
 
 # How far above the folder's unrelated pairs a link must be, in robust standard deviations
 # (1.4826 x the median absolute deviation) above their median.  Measured on the dev set (123
-# NTREX news documents, hard variant, our splitters), the folder that
-# benchmarks/doc_matching.py builds: 4 spreads is where the old fixed USE floor, cosine 0.35,
-# sat (median 0.034, spread 0.079); the floor matters most when a folder holds few documents,
-# where margins say little (a sentence's nearest neighbours are then a handful of unrelated
-# sentences, and the best of them always stands out).  With e5 the same 4 spreads land at
-# cosine ~0.84 (median ~0.76), where the fixed 0.35 would have let every pair through.
-LINK_FLOOR_SPREADS = 4.0
+# NTREX news documents, hard variant, our splitters), the folder benchmarks/doc_matching.py
+# builds, with USE and e5 (each with its own scale: USE's unrelated pairs have median cosine
+# 0.03 and spread 0.08, e5's 0.78 and 0.02).  In the whole folder 2 to 3 spreads find every
+# pair with both (e5 loses 4 of 104 at 3.5, 16 at 4); the floor decides in folders of few
+# documents, where margins say little (a sentence's nearest neighbours are a handful of
+# unrelated sentences, and the best of them always stands out) and the background is one
+# article's own, topical, sentences.  Every document alone with its partner, and 300 unrelated couples:
+#   spreads  USE partners found  e5 partners found  best unrelated score (USE / e5)
+#   2.0      99 / 104            98 / 104           0.38 / 0.44
+#   3.0      66 / 104            54 / 104           0.24 / 0.18
+# 3 is chosen for safety: at 2 (and 2.5) the toy test of an article that shares two of its
+# eight sentences with another is matched, at 1.5 an unrelated dev couple reached 0.5.  The
+# cost is that a folder holding only one article and its translation often leaves them
+# unpaired (the safe failure); the old fixed USE floor, cosine 0.35, paired all 104 with USE
+# but would let every e5 pair through.
+LINK_FLOOR_SPREADS = 3.0
 #: random sentence pairs that measure the folder's unrelated-pair cosines (all, if fewer)
 BACKGROUND_PAIRS = 20_000
-BACKGROUND_SEED = 0  # the sample is seeded: the same folder always gets the same floor
+BACKGROUND_SEED = 0
+#: pairs this far apart in relative place (a quarter of a document) count as unrelated
+APART = 0.25  # the sample is seeded: the same folder always gets the same floor
 
 # Documents of the other language each document keeps as candidates.  On the dev set the
 # partner is the nearest mean vector for every document with USE and e5 alike; 20 leaves room
@@ -142,9 +153,10 @@ def match_documents(unpaired: Sequence[DocumentPair], splitters: dict[Lang, Spli
     zh = [i for i, pair in enumerate(unpaired) if pair.zh is not None]
     if not ru or not zh:
         return MatchResult([], list(unpaired), [], [])
-    scores = document_scores(_embed([unpaired[i].ru for i in ru], splitters["ru"], encoder),
-                             _embed([unpaired[i].zh for i in zh], splitters["zh"], encoder),
-                             floor_spreads, shortlist)
+    scores = flat_document_scores(
+        *_embed([unpaired[i].ru for i in ru], splitters["ru"], encoder),
+        *_embed([unpaired[i].zh for i in zh], splitters["zh"], encoder),
+        floor_spreads, shortlist)
 
     def match(a: int, b: int, score: float) -> DocumentMatch:
         return DocumentMatch(unpaired[ru[a]].doc_id, unpaired[zh[b]].doc_id, float(score))
@@ -163,11 +175,12 @@ def match_documents(unpaired: Sequence[DocumentPair], splitters: dict[Lang, Spli
 
 
 def _embed(documents: Sequence[Document], splitter: Splitter,
-           encoder: Encoder) -> list[np.ndarray]:
-    """Sentence vectors of each document, from one encoder call for all of them."""
+           encoder: Encoder) -> tuple[np.ndarray, np.ndarray]:
+    """Sentence vectors of all documents in one matrix, from one encoder call, and each
+    document's number of sentences."""
     texts = [[s.text for s in splitter.split_document(d)] for d in documents]
     vectors = encoder.encode([text for document in texts for text in document])
-    return np.split(vectors, np.cumsum([len(document) for document in texts])[:-1])
+    return vectors, np.array([len(document) for document in texts], dtype=int)
 
 
 def document_scores(ru: Sequence[np.ndarray], zh: Sequence[np.ndarray],
@@ -177,22 +190,36 @@ def document_scores(ru: Sequence[np.ndarray], zh: Sequence[np.ndarray],
 
     ``ru[a]`` and ``zh[b]`` are the documents' L2-normalised sentence vectors, in order.
     """
-    ru_sizes = np.array([len(v) for v in ru], dtype=int)
-    zh_sizes = np.array([len(v) for v in zh], dtype=int)
+    dim = next((v.shape[1] for v in (*ru, *zh) if v.ndim == 2), 0)
+
+    def flat(documents: Sequence[np.ndarray]) -> np.ndarray:
+        return np.concatenate(documents) if documents else np.zeros((0, dim), np.float32)
+
+    return flat_document_scores(flat(ru), np.array([len(v) for v in ru], dtype=int),
+                                flat(zh), np.array([len(v) for v in zh], dtype=int),
+                                floor_spreads, shortlist)
+
+
+def flat_document_scores(x: np.ndarray, ru_sizes: np.ndarray, y: np.ndarray,
+                         zh_sizes: np.ndarray, floor_spreads: float = LINK_FLOOR_SPREADS,
+                         shortlist: int = SHORTLIST) -> Scores:
+    """:func:`document_scores` on all sentence vectors of a side in one matrix (``x`` holds
+    the Russian documents' rows one after the other, ``ru_sizes`` their counts), so that a
+    large folder's vectors are never held twice."""
     if not ru_sizes.sum() or not zh_sizes.sum():
         return Scores(np.zeros(0, int), np.zeros(0, int), np.zeros(0))
-    x, y = np.concatenate(ru), np.concatenate(zh)
-    floor = link_floor(x, y, floor_spreads)
-    pairs = shortlist_pairs(ru, zh, shortlist)
-    x_side = _Side.build(x, ru_sizes, _partners(pairs[:, 0], pairs[:, 1], len(ru)))
-    y_side = _Side.build(y, zh_sizes, _partners(pairs[:, 1], pairs[:, 0], len(zh)))
+    floor = link_floor(x, y, floor_spreads, _places(ru_sizes), _places(zh_sizes))
+    pairs = shortlist_pairs_flat(x, ru_sizes, y, zh_sizes, shortlist)
+    x_side = _Side.build(x, ru_sizes, _partners(pairs[:, 0], pairs[:, 1], len(ru_sizes)))
+    y_side = _Side.build(y, zh_sizes, _partners(pairs[:, 1], pairs[:, 0], len(zh_sizes)))
     # A shortlisted folder makes many small products (a document against its candidates),
     # which one BLAS thread does faster than several: on shared cores, threads that wait for
     # each other at every small product made the dev folder 15x slower.
-    with threadpool_limits(1 if len(pairs) < len(ru) * len(zh) else None, user_api="blas"):
+    full = len(pairs) == len(ru_sizes) * len(zh_sizes)
+    with threadpool_limits(None if full else 1, user_api="blas"):
         rows, cols = _mutual_links(x_side, y_side, floor)
-    ru_doc = np.repeat(np.arange(len(ru)), ru_sizes)[rows]
-    zh_doc = np.repeat(np.arange(len(zh)), zh_sizes)[cols]
+    ru_doc = np.repeat(np.arange(len(ru_sizes)), ru_sizes)[rows]
+    zh_doc = np.repeat(np.arange(len(zh_sizes)), zh_sizes)[cols]
     found = [(a, b, 2 * chain / (ru_sizes[a] + zh_sizes[b]))
              for a, b, chain in _chains(ru_doc, zh_doc, cols)]
     a, b, score = (np.array(column) for column in zip(*found, strict=True)) if found else (
@@ -201,23 +228,38 @@ def document_scores(ru: Sequence[np.ndarray], zh: Sequence[np.ndarray],
     return Scores(a[order].astype(int), b[order].astype(int), score[order].astype(float))
 
 
-def link_floor(x: np.ndarray, y: np.ndarray, spreads: float = LINK_FLOOR_SPREADS) -> float:
+def link_floor(x: np.ndarray, y: np.ndarray, spreads: float = LINK_FLOOR_SPREADS,
+               x_place: np.ndarray | None = None, y_place: np.ndarray | None = None) -> float:
     """The cosine a link must reach: ``spreads`` robust standard deviations above the median
     cosine of random pairs of rows of ``x`` and ``y`` (the folder's unrelated pairs).
 
-    The median and the median absolute deviation ignore the few true translations the
-    sample may hold, even in a folder of one document and its translation (1 pair in 30).
+    ``x_place`` and ``y_place`` give each row's relative place in its document (0 first,
+    near 1 last).  Pairs at nearby places are left out of the sample: in a folder of one
+    article and its translation they are where the translations are, which would otherwise
+    raise the floor above the very links it must let through.  The median and the median
+    absolute deviation take care of what remains.
     """
+    x_place = np.zeros(len(x)) if x_place is None else x_place
+    y_place = np.ones(len(y)) if y_place is None else y_place
     if len(x) * len(y) <= BACKGROUND_PAIRS:
-        cosines = (x @ y.T).ravel()
+        i, j = (a.ravel() for a in np.meshgrid(np.arange(len(x)), np.arange(len(y)),
+                                                indexing="ij"))
     else:
         rng = np.random.default_rng(BACKGROUND_SEED)
         i = rng.integers(0, len(x), BACKGROUND_PAIRS)
         j = rng.integers(0, len(y), BACKGROUND_PAIRS)
-        cosines = np.einsum("ij,ij->i", x[i], y[j])
+    apart = np.abs(x_place[i] - y_place[j]) >= APART
+    if apart.sum() >= NEIGHBOURS:
+        i, j = i[apart], j[apart]
+    cosines = np.einsum("ij,ij->i", x[i], y[j])
     median = float(np.median(cosines))
     spread = 1.4826 * float(np.median(np.abs(cosines - median)))
     return median + spreads * spread
+
+
+def _places(sizes: np.ndarray) -> np.ndarray:
+    """Each sentence's relative place in its document: its index over the document's size."""
+    return np.concatenate([np.arange(n) / n for n in sizes if n])
 
 
 def shortlist_pairs(ru: Sequence[np.ndarray], zh: Sequence[np.ndarray],
@@ -228,21 +270,35 @@ def shortlist_pairs(ru: Sequence[np.ndarray], zh: Sequence[np.ndarray],
     vector is nearest; a pair either side keeps is compared.  When no side has more than
     ``size`` documents, that is every pair, and matching is exact.
     """
-    if len(ru) <= size and len(zh) <= size:
-        a, b = np.meshgrid(np.arange(len(ru)), np.arange(len(zh)), indexing="ij")
+    return shortlist_pairs_flat(np.concatenate(ru), np.array([len(v) for v in ru]),
+                                np.concatenate(zh), np.array([len(v) for v in zh]), size)
+
+
+def shortlist_pairs_flat(x: np.ndarray, ru_sizes: np.ndarray, y: np.ndarray,
+                         zh_sizes: np.ndarray, size: int = SHORTLIST) -> np.ndarray:
+    """:func:`shortlist_pairs` on each side's rows in one matrix (see flat_document_scores)."""
+    if len(ru_sizes) <= size and len(zh_sizes) <= size:
+        a, b = np.meshgrid(np.arange(len(ru_sizes)), np.arange(len(zh_sizes)), indexing="ij")
         return np.stack([a.ravel(), b.ravel()], axis=1)
-    ru_means, zh_means = _means(ru), _means(zh)
+    ru_means, zh_means = _means(x, ru_sizes), _means(y, zh_sizes)
     ru_side = _nearest_documents(ru_means, zh_means, size)
     zh_side = _nearest_documents(zh_means, ru_means, size)[:, ::-1]
     return np.unique(np.concatenate([ru_side, zh_side]), axis=0)
 
 
-def _means(documents: Sequence[np.ndarray]) -> np.ndarray:
-    """One L2-normalised mean sentence vector per document (zeros for an empty one)."""
-    dim = next(len(v[0]) for v in documents if len(v)) if any(len(v) for v in documents) else 0
-    means = np.stack([v.mean(axis=0) if len(v) else np.zeros(dim, np.float32)
-                      for v in documents]).astype(np.float32)
-    return l2_normalise(means)
+def _means(vectors: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """One L2-normalised mean sentence vector per document, centred on the side's mean.
+
+    Centring takes out what every document of the side shares (most of a vector, with an
+    encoder like e5 whose unrelated sentences are 0.75 alike); without it, e5's partners
+    ranked as low as 30th on the dev set, with it first or second.
+    """
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(int)
+    sums = np.zeros((len(sizes), vectors.shape[1]), dtype=np.float32)
+    filled = sizes > 0
+    sums[filled] = np.add.reduceat(vectors, starts[filled], axis=0)
+    means = sums / np.maximum(sizes, 1)[:, None]
+    return l2_normalise(means - means.mean(axis=0))
 
 
 def _nearest_documents(queries: np.ndarray, targets: np.ndarray, size: int) -> np.ndarray:
