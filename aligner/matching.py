@@ -70,7 +70,8 @@ MIN_NEIGHBOURHOOD = 1e-3  # floor of the margin's denominator, so it stays a rat
 # pair with both (e5 loses 4 of 104 at 3.5, 16 at 4); the floor decides in folders of few
 # documents, where margins say little (a sentence's nearest neighbours are a handful of
 # unrelated sentences, and the best of them always stands out) and the background is one
-# article's own, topical, sentences.  Every document alone with its partner, and 300 unrelated couples:
+# article's own, topical, sentences.  Every document alone with its partner, and 300
+# unrelated couples:
 #   spreads  USE partners found  e5 partners found  best unrelated score (USE / e5)
 #   2.0      99 / 104            98 / 104           0.38 / 0.44
 #   3.0      66 / 104            54 / 104           0.24 / 0.18
