@@ -9,6 +9,7 @@ nothing heavy crosses a process or network boundary but the documents.
 
 from __future__ import annotations
 
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 from tqdm import tqdm
 
 from aligner.config import RunConfig
-from aligner.model import DocumentPair
+from aligner.model import AlignedDocument, DocumentPair
 from aligner.work import Outcome, align_in_worker
 
 
@@ -41,17 +42,63 @@ class SerialExecutor(Executor):
 
     def map(self, pairs: Sequence[DocumentPair], config: RunConfig,
             progress: bool) -> list[Outcome]:
-        return [self.align(pair) for pair in tqdm(pairs, desc="aligning", unit="doc",
-                                                  disable=not progress)]
+        outcomes = []
+        with Progress(pairs, progress) as bar:
+            for index, pair in enumerate(pairs):
+                outcomes.append(self.align(pair))
+                bar.done(index, outcomes[-1])
+        return outcomes
 
 
-def _collect(done: Iterable[tuple[Any, int]], total: int, progress: bool) -> list[Outcome]:
+def _characters(pair: DocumentPair) -> int:
+    """How much text a pair holds: what its alignment costs, roughly."""
+    return sum(p.end - p.start for side in (pair.ru, pair.zh) if side for p in side.paragraphs)
+
+
+class Progress:
+    """The progress bar of a long run: documents done, sentences per second, time left.
+
+    Documents differ in length by orders of magnitude (a news brief, a novella), so the bar
+    and its time left advance by the characters of the documents done, not by their count;
+    the count and the sentence rate are shown beside it.
+    """
+
+    def __init__(self, pairs: Sequence[DocumentPair], enabled: bool) -> None:
+        self.sizes = [_characters(pair) for pair in pairs]
+        self.documents = 0
+        self.sentences = 0
+        self.started = time.perf_counter()
+        self.bar = tqdm(total=sum(self.sizes), desc="aligning", unit="char", unit_scale=True,
+                        disable=not enabled,
+                        bar_format="{desc}: {percentage:3.0f}%|{bar}| {postfix} "
+                                   "[{elapsed} elapsed, {remaining} left]")
+        self.bar.set_postfix_str(f"0/{len(self.sizes)} docs", refresh=False)
+
+    def done(self, index: int, outcome: Outcome) -> None:
+        """Pair ``index`` has finished (pairs may finish in any order)."""
+        self.documents += 1
+        if isinstance(outcome, AlignedDocument):
+            self.sentences += len(outcome.ru_sentences) + len(outcome.zh_sentences)
+        rate = self.sentences / max(time.perf_counter() - self.started, 1e-9)
+        self.bar.set_postfix_str(f"{self.documents}/{len(self.sizes)} docs, "
+                                 f"{rate:.0f} sentences/s", refresh=False)
+        self.bar.update(self.sizes[index])
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.bar.close()
+
+
+def _collect(done: Iterable[tuple[Any, int]], pairs: Sequence[DocumentPair],
+             progress: bool) -> list[Outcome]:
     """Results in input order, the progress bar advancing as pairs finish in any order."""
-    outcomes: list[Outcome | None] = [None] * total
-    with tqdm(total=total, desc="aligning", unit="doc", disable=not progress) as bar:
+    outcomes: list[Outcome | None] = [None] * len(pairs)
+    with Progress(pairs, progress) as bar:
         for future, index in done:
             outcomes[index] = future.result()
-            bar.update(1)
+            bar.done(index, outcomes[index])
     return [outcome for outcome in outcomes if outcome is not None]
 
 
@@ -71,7 +118,7 @@ class ProcessExecutor(Executor):
             submitted = {pool.submit(align_in_worker, pair, config): index
                          for index, pair in enumerate(pairs)}
             done = ((future, submitted[future]) for future in as_completed(submitted))
-            return _collect(done, len(pairs), progress)
+            return _collect(done, pairs, progress)
 
 
 class DaskExecutor(Executor):
@@ -105,7 +152,7 @@ class DaskExecutor(Executor):
             futures = client.map(align_in_worker, list(pairs), config=config, pure=False)
             index_of = {future.key: index for index, future in enumerate(futures)}
             done = ((future, index_of[future.key]) for future in as_completed(futures))
-            return _collect(done, len(pairs), progress)
+            return _collect(done, pairs, progress)
         finally:
             client.close()
             if cluster is not None:

@@ -6,11 +6,14 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from toy_encoder import MeaningEncoder
 
 from aligner.config import RunConfig
+from aligner.executors import SerialExecutor
 from aligner.export import CsvExporter, TmxExporter
-from aligner.pipeline import align_corpus_dir, make_executor
-from aligner.work import prepare_run
+from aligner.pairing import pair_documents
+from aligner.pipeline import align_corpus_dir, load_files, make_executor
+from aligner.work import align_one, prepare_run
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
@@ -40,3 +43,15 @@ def test_parallel_runs_give_identical_bytes(config: RunConfig,
     result = align_corpus_dir(CORPUS, replace(config))
     assert len(result.documents) == 2 and not result.problems
     assert (CsvExporter().render(result), TmxExporter().render(result)) == serial_outputs
+
+
+def test_progress_shows_documents_sentence_rate_and_time_left(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    config = RunConfig(presplit=True, match_by_content=False)
+    parts = prepare_run(config, MeaningEncoder())
+    pairs = pair_documents(load_files(CORPUS)[0])
+    SerialExecutor(lambda pair: align_one(pair, parts, config)).map(pairs, config, True)
+    last = capsys.readouterr().err.replace("\r", "\n").strip().splitlines()[-1]
+    assert f"{len(pairs)}/{len(pairs)} docs" in last
+    assert "sentences/s" in last
+    assert "left]" in last and "100%" in last
