@@ -45,7 +45,9 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set-dir", type=Path, default=REPO.parent / "shared" / "eval",
                         help="eval set folder holding hard/ and clean/ (default: %(default)s)")
-    parser.add_argument("--variant", choices=("hard", "clean"), default="hard")
+    parser.add_argument("--variant", default="hard",
+                        help="subfolder of documents: hard or clean for the dev set, a held-out "
+                             "set's name (default: %(default)s)")
     parser.add_argument("--one-sided", type=int, default=20, metavar="N",
                         help="dev documents of which only one side is written (default: 20)")
     parser.add_argument("--alone", type=int, default=300, metavar="N",
