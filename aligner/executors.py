@@ -11,6 +11,7 @@ nothing heavy crosses a process or network boundary but the documents.
 
 from __future__ import annotations
 
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
@@ -19,7 +20,7 @@ from tqdm import tqdm
 
 from aligner.align.anchored import FixedBead
 from aligner.config import RunConfig
-from aligner.model import DocumentPair
+from aligner.model import AlignedDocument, DocumentPair
 from aligner.work import Outcome, align_in_worker
 
 # Per document id, the reviewed beads its alignment must pass through (usually none).
@@ -47,20 +48,65 @@ class SerialExecutor(Executor):
 
     def map(self, pairs: Sequence[DocumentPair], config: RunConfig, progress: bool,
             fixed: FixedBeads) -> Iterator[Outcome]:
-        for pair in tqdm(pairs, desc="aligning", unit="doc", disable=not progress):
-            yield self.align(pair, fixed.get(pair.doc_id, ()))
+        with Progress(pairs, progress) as bar:
+            for index, pair in enumerate(pairs):
+                outcome = self.align(pair, fixed.get(pair.doc_id, ()))
+                bar.done(index, outcome)
+                yield outcome
 
 
-def in_order(done: Iterable[tuple[Any, int]], total: int, progress: bool) -> Iterator[Outcome]:
+def _characters(pair: DocumentPair) -> int:
+    """How much text a pair holds: what its alignment costs, roughly."""
+    return sum(p.end - p.start for side in (pair.ru, pair.zh) if side for p in side.paragraphs)
+
+
+class Progress:
+    """The progress bar of a long run: documents done, sentences per second, time left.
+
+    Documents differ in length by orders of magnitude (a news brief, a novella), so the bar
+    and its time left advance by the characters of the documents done, not by their count;
+    the count and the sentence rate are shown beside it.
+    """
+
+    def __init__(self, pairs: Sequence[DocumentPair], enabled: bool) -> None:
+        self.sizes = [_characters(pair) for pair in pairs]
+        self.documents = 0
+        self.sentences = 0
+        self.started = time.perf_counter()
+        self.bar = tqdm(total=sum(self.sizes), desc="aligning", unit="char", unit_scale=True,
+                        disable=not enabled,
+                        bar_format="{desc}: {percentage:3.0f}%|{bar}| {postfix} "
+                                   "[{elapsed} elapsed, {remaining} left]")
+        self.bar.set_postfix_str(f"0/{len(self.sizes)} docs", refresh=False)
+
+    def done(self, index: int, outcome: Outcome) -> None:
+        """Pair ``index`` has finished (pairs may finish in any order)."""
+        self.documents += 1
+        if isinstance(outcome, AlignedDocument):
+            self.sentences += len(outcome.ru_sentences) + len(outcome.zh_sentences)
+        rate = self.sentences / max(time.perf_counter() - self.started, 1e-9)
+        self.bar.set_postfix_str(f"{self.documents}/{len(self.sizes)} docs, "
+                                 f"{rate:.0f} sentences/s", refresh=False)
+        self.bar.update(self.sizes[index])
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.bar.close()
+
+
+def in_order(done: Iterable[tuple[Any, int]], pairs: Sequence[DocumentPair],
+             progress: bool) -> Iterator[Outcome]:
     """Results in input order as soon as each is next, the progress bar advancing as pairs
     finish in any order.  Only the results that finished ahead of an earlier, slower pair
     wait in the buffer, so memory follows the spread of the work, not the corpus."""
     waiting: dict[int, Outcome] = {}
     following = 0
-    with tqdm(total=total, desc="aligning", unit="doc", disable=not progress) as bar:
+    with Progress(pairs, progress) as bar:
         for future, index in done:
             waiting[index] = future.result()
-            bar.update(1)
+            bar.done(index, waiting[index])
             while following in waiting:
                 yield waiting.pop(following)
                 following += 1
@@ -85,7 +131,7 @@ class ProcessExecutor(Executor):
             # popped as they finish: a finished future holds its result, which must go
             # once it has been handed on
             done = ((future, submitted.pop(future)) for future in as_completed(submitted))
-            yield from in_order(done, len(pairs), progress)
+            yield from in_order(done, pairs, progress)
 
 
 class DaskExecutor(Executor):
@@ -124,7 +170,7 @@ class DaskExecutor(Executor):
             finishing = as_completed(futures)
             del futures  # as_completed lets each go once yielded, so its result is freed
             done = ((future, index_of.pop(future.key)) for future in finishing)
-            yield from in_order(done, len(pairs), progress)
+            yield from in_order(done, pairs, progress)
         finally:
             client.close()
             if cluster is not None:

@@ -9,7 +9,8 @@ Russian and a Chinese file, a true pair from another domain (and on the same sto
 pairing, splitters and encoder) and ``match_documents``.  A second part matches
 documents two at a time, a true pair or an unrelated one, where the margins say least.
 
-Note: the thresholds were calibrated on this same dev set (see aligner/matching.py).
+Note: the threshold and the link floor's number of spreads were chosen on this same dev set
+(see aligner/matching.py).
 
     python benchmarks/doc_matching.py --one-sided 20 --alone 300
 """
@@ -44,13 +45,18 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set-dir", type=Path, default=REPO.parent / "shared" / "eval",
                         help="eval set folder holding hard/ and clean/ (default: %(default)s)")
-    parser.add_argument("--variant", choices=("hard", "clean"), default="hard")
+    parser.add_argument("--variant", default="hard",
+                        help="subfolder of documents: hard or clean for the dev set, a held-out "
+                             "set's name (default: %(default)s)")
     parser.add_argument("--one-sided", type=int, default=20, metavar="N",
                         help="dev documents of which only one side is written (default: 20)")
     parser.add_argument("--alone", type=int, default=300, metavar="N",
                         help="unrelated document pairs matched two at a time (default: 300)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--encoder", default="use")
+    parser.add_argument("--cache-dir", type=Path, default=None,
+                        help="embedding cache to read and fill (default: a throwaway one, so "
+                             "the encoding time is a cold one)")
     return parser.parse_args()
 
 
@@ -159,7 +165,8 @@ def main() -> None:
         print(f"encoder {parts.encoder.signature} loaded in {time.perf_counter() - started:.1f} s")
         # A throwaway embedding cache: each sentence is embedded once, here, so that the
         # matching itself (and the pairs-alone part below) is timed on cached vectors.
-        encoder = cached(parts.encoder, Path(tempfile.mkdtemp(prefix="doc-matching-cache-")))
+        encoder = cached(parts.encoder, args.cache_dir
+                         or Path(tempfile.mkdtemp(prefix="doc-matching-cache-")))
         texts = [sentence.text for pair in unpaired for side in (pair.ru, pair.zh) if side
                  for sentence in parts.splitters[side.lang].split_document(side)]
         started = time.perf_counter()

@@ -6,15 +6,18 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from toy_encoder import MeaningEncoder
 
 from aligner.align.anchored import FixedBead
 from aligner.config import RunConfig
-from aligner.executors import in_order
+from aligner.executors import SerialExecutor, in_order
 from aligner.export import CsvExporter, TmxExporter
-from aligner.pipeline import align_corpus_dir, make_executor
+from aligner.model import DocumentPair
+from aligner.pairing import pair_documents
+from aligner.pipeline import align_corpus_dir, load_files, make_executor
 from aligner.review.corrections import reviewed_beads
 from aligner.review.edits import BeadEdit, apply_edits, edits_of
-from aligner.work import prepare_run
+from aligner.work import align_one, prepare_run
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
@@ -81,9 +84,23 @@ def test_outcomes_come_in_input_order_as_soon_as_they_can() -> None:
             seen += 1
             yield item
 
-    for outcome in in_order(completions(), len(finished), progress=False):
+    for outcome in in_order(completions(), [DocumentPair(str(i), None, None) for i in range(4)],
+                            progress=False):
         handed_on.append(outcome)
         # "a" and then "b" go as soon as "a" is in: nothing waits for the last pair
         if outcome == "b":
             assert seen == 3
     assert handed_on == ["a", "b", "c", "d"]
+
+
+def test_progress_shows_documents_sentence_rate_and_time_left(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    config = RunConfig(presplit=True, match_by_content=False)
+    parts = prepare_run(config, MeaningEncoder())
+    pairs = pair_documents(load_files(CORPUS)[0])
+    list(SerialExecutor(lambda pair, fixed: align_one(pair, parts, config, fixed))
+         .map(pairs, config, True, {}))
+    last = capsys.readouterr().err.replace("\r", "\n").strip().splitlines()[-1]
+    assert f"{len(pairs)}/{len(pairs)} docs" in last
+    assert "sentences/s" in last
+    assert "left]" in last and "100%" in last

@@ -19,9 +19,12 @@ from aligner.embed.base import l2_normalise
 from aligner.matching import (
     MATCH_THRESHOLD,
     MatchResult,
+    Scores,
     document_scores,
+    link_floor,
     match_documents,
     one_to_one,
+    shortlist_pairs,
 )
 from aligner.model import Document, DocumentPair, Lang, Paragraph, SourceFile
 from aligner.segment import get_splitters
@@ -123,8 +126,8 @@ def test_links_out_of_order_count_once() -> None:
     # Identical sentences in reverse order: every sentence links, but only one link keeps
     # the order of both documents, as with two unrelated texts that share a few sentences.
     vectors = np.eye(5, dtype=np.float32)
-    assert document_scores([vectors], [vectors])[0, 0] == pytest.approx(1.0)
-    assert document_scores([vectors], [vectors[::-1]])[0, 0] == pytest.approx(2 / 10)
+    assert document_scores([vectors], [vectors]).get(0, 0) == pytest.approx(1.0)
+    assert document_scores([vectors], [vectors[::-1]]).get(0, 0) == pytest.approx(2 / 10)
 
 
 def test_blocks_give_the_same_scores_as_one_matrix(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -132,13 +135,75 @@ def test_blocks_give_the_same_scores_as_one_matrix(monkeypatch: pytest.MonkeyPat
     ru = [l2_normalise(rng.standard_normal((n, DIM))) for n in (5, 9, 3, 7)]
     zh = [l2_normalise(v + 0.1 * rng.standard_normal(v.shape)) for v in ru[::-1]]  # cos ~0.8
     whole = document_scores(ru, zh)
-    monkeypatch.setattr(matching, "BLOCK_CELLS", 1)  # blocks of the fewest rows, 4
-    assert np.array_equal(document_scores(ru, zh), whole)
-    assert np.array_equal(whole > 0.5, np.eye(4, dtype=bool)[::-1])
+    monkeypatch.setattr(matching, "BLOCK_CELLS", 1)  # blocks of one row
+    blocked = document_scores(ru, zh)
+    assert all(np.array_equal(a, b) for a, b in zip(blocked, whole, strict=True))
+    partners = {(int(a), int(b)) for a, b, v in zip(*whole, strict=True) if v > 0.5}
+    assert partners == {(0, 3), (1, 2), (2, 1), (3, 0)}
 
 
 def test_one_to_one_takes_the_best_first_and_respects_the_threshold() -> None:
-    scores = np.array([[0.9, 0.8, 0.0],
-                       [0.85, 0.6, 0.0],
-                       [0.0, 0.0, 0.4]])
-    assert one_to_one(scores, 0.5) == [(0, 0), (1, 1)]
+    # best first, as document_scores lists them: (0,0) .9, (1,0) .85, (0,1) .8, (1,1) .6, (2,2) .4
+    scores = Scores(np.array([0, 1, 0, 1, 2]), np.array([0, 0, 1, 1, 2]),
+                    np.array([0.9, 0.85, 0.8, 0.6, 0.4]))
+    assert one_to_one(scores, 0.5) == [0, 3]
+
+
+# --- settings that calibrate themselves, and the shortlist that makes large folders fast ---
+
+
+class CompressedEncoder(MeaningEncoder):
+    """The toy meanings squeezed into a narrow cone, as e5's vectors are: a large shared
+    component makes unrelated sentences about 0.8 alike and translations about 0.95."""
+
+    name = "compressed"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._shared = np.random.default_rng(7).standard_normal(DIM)
+
+    def _encode_batch(self, texts: list[str]) -> np.ndarray:
+        rows = super()._encode_batch(texts)
+        return l2_normalise(l2_normalise(rows) + 2.0 * l2_normalise(self._shared[None, :]))
+
+
+def test_compressed_cosines_need_no_other_setting() -> None:
+    encoder = CompressedEncoder()
+    unrelated = encoder.encode(["r1", "z2 n2", "r3", "z40 n40"])
+    assert float(unrelated[0] @ unrelated[1]) > 0.7  # where the old fixed floor, 0.35, was moot
+    documents = [article(2, "zh"), article(1, "ru"), article(3, "zh"), article(3, "ru"),
+                 article(1, "zh"), article(2, "ru"), article(4, "ru")]
+    result = match_documents(documents, SPLITTERS, encoder)
+    assert matched(result) == {("ru-1", "zh-1"), ("ru-2", "zh-2"), ("ru-3", "zh-3")}
+    assert [p.doc_id for p in result.unpaired] == ["ru-4"]
+    # and the safe failure mode holds where margins say least: two unrelated documents alone
+    assert match_documents([article(1, "ru"), article(2, "zh")], SPLITTERS, encoder).matches == []
+
+
+def test_link_floor_moves_with_the_folder() -> None:
+    plain = MeaningEncoder().encode([f"r{i}" for i in range(60)] + [f"z{i + 100} n{i + 100}"
+                                                                    for i in range(60)])
+    squeezed = CompressedEncoder().encode([f"r{i}" for i in range(60)]
+                                          + [f"z{i + 100} n{i + 100}" for i in range(60)])
+    low, high = link_floor(plain[:60], plain[60:]), link_floor(squeezed[:60], squeezed[60:])
+    assert 0.2 < low < 0.7  # 64 dimensions: unrelated cosines spread about 1/8 around 0
+    assert high > 0.85  # the same number of spreads above a median near 0.8
+
+
+def test_shortlist_finds_the_same_pairs_as_the_full_comparison(encoder: MeaningEncoder) -> None:
+    documents = [article(n, lang) for n in range(1, 25) for lang in ("zh", "ru")]
+    documents += [article(n, "ru") for n in range(30, 34)]  # no partner
+    full = match_documents(documents, SPLITTERS, encoder, shortlist=100)
+    short = match_documents(documents, SPLITTERS, encoder, shortlist=2)
+    assert matched(short) == matched(full) == {(f"ru-{n}", f"zh-{n}") for n in range(1, 25)}
+    assert [p.doc_id for p in short.unpaired] == [f"ru-{n}" for n in range(30, 34)]
+
+
+def test_shortlist_is_every_pair_in_a_small_folder_and_each_documents_nearest_else() -> None:
+    rng = np.random.default_rng(1)
+    ru = [l2_normalise(rng.standard_normal((4, DIM))) for _ in range(6)]
+    zh = [l2_normalise(v + 0.3 * rng.standard_normal(v.shape)) for v in ru]
+    assert len(shortlist_pairs(ru, zh, size=6)) == 36
+    pairs = {tuple(p) for p in shortlist_pairs(ru, zh, size=1)}
+    assert {(i, i) for i in range(6)} <= pairs  # each partner is its document's nearest
+    assert len(pairs) <= 12  # one per document and side, at most
