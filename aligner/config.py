@@ -39,6 +39,10 @@ class AlignerSettings:
     # A Russian and a Chinese sentence left unaligned side by side are paired when their cost is
     # at most this (2 * null_cost is where the search found them a tie with two nulls)
     gap_pair_cost: float = 1.1
+    # A sentence left unaligned beside a pair bead joins it unless that raises the bead's content
+    # cost (meaning + length, before merge penalties) by more than this; negative switches the
+    # rule off (aligner.align.join_earned_nulls)
+    null_join_margin: float = 0.0
     # How much cheaper, in merge penalties, a refinement cut must make its block than any
     # coarser alignment of it, by what stands before the cut: a closing mark, colon or
     # semicolon ("mark"), a comma, or nothing (a title's last "word").  A wrong cut is worse

@@ -16,7 +16,14 @@ import numpy as np
 from aligner.align.calibration import Evidence, probability
 from aligner.align.dp import find_path
 from aligner.align.refine import refine_alignment
-from aligner.align.scoring import Side, WindowSet, bead_shapes, make_sides, normalised_cost
+from aligner.align.scoring import (
+    Side,
+    WindowSet,
+    bead_shapes,
+    length_cost,
+    make_sides,
+    normalised_cost,
+)
 from aligner.boundaries import SENTENCE_END
 from aligner.config import AlignerSettings
 from aligner.embed.base import Encoder
@@ -150,6 +157,99 @@ def pair_gap_nulls(beads: list[Bead], evidence: list[Evidence], ru: Side, zh: Si
     return paired_beads, paired_evidence
 
 
+def bead_cost(ru: Side, zh: Side, ru_span: tuple[int, int], zh_span: tuple[int, int],
+              settings: AlignerSettings) -> float:
+    """What a bead over Russian ``ru_span`` and Chinese ``zh_span`` (start, size) costs for its
+    content alone, meaning and length, before the search's per-sentence scaling and merge
+    penalties: the measure by which one bead is a better translation pair than another."""
+    (i, a), (j, b) = ru_span, zh_span
+    cost = float(normalised_cost(float(zh.vectors[b][j] @ ru.vectors[a][i]),
+                                 ru.normaliser[a][i], zh.normaliser[b][j]))
+    return cost + settings.length_weight * float(
+        length_cost(ru.lengths[a][i], np.array([zh.lengths[b][j]]), settings)[0])
+
+
+def joined(bead: Bead, lang: str, sentence: int) -> Bead:
+    """``bead`` with ``sentence`` of ``lang`` added at the start or end of that side."""
+    side = tuple(sorted((*getattr(bead, lang), sentence)))
+    return replace(bead, **{lang: side})
+
+
+def join_earned_nulls(beads: list[Bead], evidence: list[Evidence], ru: Side, zh: Side,
+                      sentences: tuple[Sequence[Sentence], Sequence[Sentence]],
+                      settings: AlignerSettings) -> tuple[list[Bead], list[Evidence]]:
+    """Join a sentence the search left unaligned to the pair bead beside it when that makes
+    the pair no worse a translation of each other.
+
+    The search weighs a null (a fixed ``null_cost``) against a merge (its cost scaled by the
+    sentences it holds, plus ``merge_penalty`` per extra sentence), so the second half of a
+    sentence a free translator cut in two is often cheaper left out than joined.  Here the
+    null must earn its place: the bead's content cost (``bead_cost``) with the sentence
+    joined is compared with the bead's own, and the sentence stays out only when joining
+    raises it by more than ``null_join_margin``.  A sentence that says something else (a
+    translator's note, an untranslated line) pulls the joined window away from the other
+    side and stays out.  Joins stay within the bead limits and, where lines are paragraphs,
+    never reach across a paragraph break.  Repeated until nothing changes, so a 1-1 may grow
+    to a 1-3 one sentence at a time, each step earning its place.
+    """
+    if settings.null_join_margin < 0:
+        return beads, evidence
+    index = {"ru": 0, "zh": 1}
+
+    def fits(bead: Bead) -> bool:
+        a, b = len(bead.ru), len(bead.zh)
+        return (a <= settings.max_ru and b <= settings.max_zh
+                and a + b <= settings.max_bead_sentences)
+
+    def crosses(lang: str, side: tuple[int, ...]) -> bool:
+        if settings.paragraph_penalty <= 0:  # pre-split lines are no paragraphs
+            return False
+        paragraphs = {sentences[index[lang]][k].paragraph for k in side}
+        return len(paragraphs) > 1
+
+    def cost(bead: Bead) -> float:
+        return bead_cost(ru, zh, (bead.ru[0], len(bead.ru)), (bead.zh[0], len(bead.zh)),
+                         settings)
+
+    beads, evidence = list(beads), list(evidence)
+    changed = True
+    while changed:
+        changed = False
+        for k, null in enumerate(beads):
+            if null.ru and null.zh:
+                continue
+            lang = "ru" if null.ru else "zh"
+            sentence = getattr(null, lang)[0]
+            best: tuple[float, int, Bead] | None = None
+            for n in (k - 1, k + 1):
+                if not 0 <= n < len(beads) or not (beads[n].ru and beads[n].zh):
+                    continue
+                candidate = joined(beads[n], lang, sentence)
+                own = getattr(candidate, lang)
+                if (not fits(candidate) or own[-1] - own[0] + 1 != len(own)
+                        or crosses(lang, own)):
+                    continue
+                new_cost = cost(candidate)
+                if new_cost <= cost(beads[n]) + settings.null_join_margin and (
+                        best is None or new_cost < best[0]):
+                    best = (new_cost, n, candidate)
+            if best is None:
+                continue
+            _, n, candidate = best
+            found = pair_evidence(ru, zh, (len(candidate.ru), len(candidate.zh)),
+                                  candidate.ru[0], candidate.zh[0])
+            found = with_context(found, evidence[n].opens_document,
+                                 (sentences[0][candidate.ru[0] : candidate.ru[-1] + 1],
+                                  sentences[1][candidate.zh[0] : candidate.zh[-1] + 1]),
+                                 settings)
+            beads[n] = replace(candidate, score=round(probability(found), 4))
+            evidence[n] = found
+            del beads[k], evidence[k]
+            changed = True
+            break
+    return beads, evidence
+
+
 def with_context(evidence: Evidence, first: bool, sides: Sequence[Sequence[Sentence]],
                  settings: AlignerSettings) -> Evidence:
     """The evidence with where the bead stands: whether it opens the document, whether a
@@ -188,6 +288,7 @@ def align_with_evidence(ru: Sequence[Sentence], zh: Sequence[Sentence], encoder:
         beads.append(Bead(tuple(range(i - a, i)), tuple(range(j - b, j)),
                           round(probability(found), 4)))
     beads, evidence = pair_gap_nulls(beads, evidence, ru_side, zh_side, (ru, zh), settings)
+    beads, evidence = join_earned_nulls(beads, evidence, ru_side, zh_side, (ru, zh), settings)
     if not settings.refine:
         return tuple(ru), tuple(zh), beads, evidence
     return refine_alignment(ru, zh, beads, evidence, ru_side, zh_side, encoder, settings)
