@@ -14,9 +14,12 @@ from pathlib import Path
 class AlignerSettings:
     """The knobs of the dynamic-programming aligner (see aligner.align)."""
 
-    max_ru: int = 3  # most Russian sentences in one bead
-    max_zh: int = 3  # most Chinese sentences in one bead
-    max_bead_sentences: int = 4  # most sentences of both sides together in one bead
+    max_ru: int = 4  # most Russian sentences in one bead
+    max_zh: int = 4  # most Chinese sentences in one bead
+    # most sentences of both sides together in one bead: 5 admits 1-4, 4-1, 2-3 and 3-2, which
+    # free translations have (benchmarks/free_translation.py: 1-4 recall 0.1 to 0.3 raw, 0 to
+    # 0.3 pre-split, link precision not lower), and changed nothing on the dev set
+    max_bead_sentences: int = 5
     # Windows of up to this many sentences are embedded by the encoder; larger ones are the
     # normalised sum of their sentences' vectors, so a bigger max_ru/max_zh costs no encoder
     # work (measured on the dev set: benchmarks/eval_devset.py, encoder calls/sent)

@@ -31,8 +31,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from eval_devset import RequestCounter, aligner_settings
-
 from aligner.config import RunConfig
 from aligner.embed import Encoder
 from aligner.embed.cache import cached, default_cache_dir
@@ -239,6 +237,10 @@ def parse_args() -> argparse.Namespace:
 
 
 def main() -> None:
+    # The sibling script's helpers; imported here, where this file runs as a script with
+    # benchmarks/ on the path, so that tests can import this module without it.
+    from eval_devset import RequestCounter, aligner_settings
+
     args = parse_args()
     config = RunConfig(encoder=args.encoder, aligner=aligner_settings(args.set))
     encoder, seconds = load_encoder(config)

@@ -203,14 +203,30 @@ def test_a_null_beside_a_bead_joins_it_unless_joining_makes_the_pair_worse(
 
 
 def test_null_joining_respects_the_bead_limits(encoder: MeaningEncoder) -> None:
-    # Russian 19 is 190 + 191 + 192 + 193: a 1-4 is beyond max_zh=3, so the fourth stays out.
+    # Russian 19 is 190 + 191 + 192 + 193: a 1-4 by default, beyond max_zh=3, where the fourth
+    # stays out.
     encoder._vectors[19] = sum(encoder._vectors[190:194])
-    settings = AlignerSettings(refine=False, length_weight=0.0)
     ru = sentences(["r19"])
     zh = sentences(["z190", "z191", "z192", "z193"])
-    ru_side, zh_side = sides_of(ru, zh, encoder, settings)
     beads = [Bead((0,), (0,), 0.5), Bead((), (1,), 0.5), Bead((), (2,), 0.5),
              Bead((), (3,), 0.5)]
-    joined_beads, _ = join_earned_nulls(beads, [Evidence("pair", 0.1, 1.0, 2)] * 4, ru_side,
-                                        zh_side, (ru, zh), settings)
-    assert shapes_of(joined_beads) == [((0,), (0, 1, 2)), ((), (3,))]
+    evidence = [Evidence("pair", 0.1, 1.0, 2)] * 4
+    for settings, expected in (
+            (AlignerSettings(refine=False, length_weight=0.0), [((0,), (0, 1, 2, 3))]),
+            (AlignerSettings(refine=False, length_weight=0.0, max_zh=3),
+             [((0,), (0, 1, 2)), ((), (3,))])):
+        ru_side, zh_side = sides_of(ru, zh, encoder, settings)
+        joined_beads, _ = join_earned_nulls(beads, evidence, ru_side, zh_side, (ru, zh),
+                                            settings)
+        assert shapes_of(joined_beads) == expected
+
+
+def test_four_sentence_groups_are_found_from_sentence_vectors(encoder: MeaningEncoder) -> None:
+    # One Russian sentence rendered as four Chinese ones: 28 = 280 + 281 + 282 + 283.
+    encoder._vectors[28] = sum(encoder._vectors[280:284])
+    ru = sentences(["r0", "r28", "r2"])
+    zh = sentences(["z0", "z280", "z281", "z282", "z283", "z2"])
+    calls = encoder.calls
+    _, _, beads = align_document(ru, zh, encoder, AlignerSettings(refine=False))
+    assert shapes_of(beads) == [((0,), (0,)), ((1,), (1, 2, 3, 4)), ((2,), (5,))]
+    assert encoder.calls - calls == (3 + 2) + (6 + 5)  # singles and pairs only
