@@ -25,6 +25,7 @@ from aligner.align.scoring import (
     make_sides,
     normalised_cost,
 )
+from aligner.align.tags import is_dialogue_tag
 from aligner.boundaries import SENTENCE_END
 from aligner.config import AlignerSettings
 from aligner.embed.base import Encoder
@@ -250,7 +251,9 @@ def join_earned_nulls(beads: list[Bead], evidence: list[Evidence], ru: Side, zh:
     raises it by more than ``null_join_margin``.  A sentence that says something else (a
     translator's note, an untranslated line) pulls the joined window away from the other
     side and stays out.  Joins stay within the bead limits and, where lines are paragraphs,
-    never reach across a paragraph break; a note line (``notes``) never joins.  Repeated
+    never reach across a paragraph break; a note line (``notes``) never joins, and a Russian
+    dialogue tag (``aligner.align.tags``) joins the bead of the utterance it follows even when
+    its few words make the pair look a little worse.  Repeated
     until nothing changes, so a 1-1 may grow to a 1-3 one sentence at a time, each step
     earning its place.
     """
@@ -294,8 +297,10 @@ def join_earned_nulls(beads: list[Bead], evidence: list[Evidence], ru: Side, zh:
                         or crosses(lang, own)):
                     continue
                 new_cost = cost(candidate)
-                if new_cost <= cost(beads[n]) + settings.null_join_margin and (
-                        best is None or new_cost < best[0]):
+                tag_of_utterance = (lang == "ru" and n == k - 1 and sentence - 1 in beads[n].ru
+                                    and is_dialogue_tag(sentences[0][sentence].text))
+                if (tag_of_utterance or new_cost <= cost(beads[n]) + settings.null_join_margin
+                        ) and (best is None or new_cost < best[0]):
                     best = (new_cost, n, candidate)
             if best is None:
                 continue
