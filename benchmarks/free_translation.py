@@ -17,7 +17,8 @@ what issue 13 is about:
 * the Russian dialogue tags (``— сказал он.``) kept with their utterance,
   paired alone, or left unaligned.
 
-    python benchmarks/free_translation.py [--modes raw,presplit] [--encoder use]
+    python benchmarks/free_translation.py [--modes raw,presplit] [--encoder use] [--cache]
+        [--set NAME=VALUE ...]
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from pathlib import Path
 
 from aligner.config import RunConfig
 from aligner.embed import Encoder
+from aligner.embed.cache import cached, default_cache_dir
 from aligner.evaluate import (
     EvalReport,
     GoldDocument,
@@ -222,6 +224,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--modes", default=",".join(MODES),
                         help="comma-separated, from: " + ", ".join(MODES))
     parser.add_argument("--encoder", default="use")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="override an aligner setting (AlignerSettings field), repeatable")
+    parser.add_argument("--cache", action="store_true",
+                        help="embed through the user's embedding cache (faster re-runs)")
     args = parser.parse_args()
     args.modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     unknown = sorted(set(args.modes) - set(MODES))
@@ -231,9 +237,15 @@ def parse_args() -> argparse.Namespace:
 
 
 def main() -> None:
+    # The sibling script's helpers; imported here, where this file runs as a script with
+    # benchmarks/ on the path, so that tests can import this module without it.
+    from eval_devset import RequestCounter, aligner_settings
+
     args = parse_args()
-    config = RunConfig(encoder=args.encoder)
+    config = RunConfig(encoder=args.encoder, aligner=aligner_settings(args.set))
     encoder, seconds = load_encoder(config)
+    if args.cache:
+        encoder = RequestCounter(cached(encoder, default_cache_dir()))
     print(f"encoder {encoder.signature} loaded in {seconds:.1f} s\n")
     runs = {mode: run(args.set_dir.resolve(), args.variant, mode == "presplit", config, encoder)
             for mode in args.modes}

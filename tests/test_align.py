@@ -14,9 +14,10 @@ import numpy as np
 import pytest
 from toy_encoder import DIM, MeaningEncoder
 
-from aligner.align import align_document
+from aligner.align import JOINERS, align_document, embed_windows, join_earned_nulls
+from aligner.align.calibration import Evidence
 from aligner.align.dp import Band, find_path, search
-from aligner.align.scoring import WindowSet, bead_shapes, make_sides
+from aligner.align.scoring import Side, WindowSet, bead_shapes, make_sides
 from aligner.config import AlignerSettings
 from aligner.model import Bead, Sentence
 
@@ -164,3 +165,68 @@ def test_three_sentence_beads_are_found_without_embedding_three_sentence_windows
     assert texts == (5 + 4) + (7 + 6)  # singles and pairs only, on both sides
     _, _, beads = align_document(ru, zh, encoder, AlignerSettings(refine=False, max_zh=2))
     assert ((2,), (2, 3, 4)) not in shapes_of(beads)
+
+
+def sides_of(ru: list[Sentence], zh: list[Sentence], encoder: MeaningEncoder,
+             settings: AlignerSettings) -> tuple[Side, Side]:
+    return make_sides(embed_windows(ru, settings.max_ru, JOINERS["ru"], encoder),
+                      embed_windows(zh, settings.max_zh, JOINERS["zh"], encoder),
+                      settings.normaliser_sample)
+
+
+def test_a_null_beside_a_bead_joins_it_unless_joining_makes_the_pair_worse(
+        encoder: MeaningEncoder) -> None:
+    # Russian 9 is Chinese 90 + 91 (a sentence the translator cut in two); the search left 91
+    # out.  z700 (a note line) says something else and must stay out, whichever bead it is
+    # next to.
+    encoder._vectors[9] = encoder._vectors[90] + encoder._vectors[91]
+    settings = AlignerSettings(refine=False, length_weight=0.0)
+    ru = sentences(["r0", "r9", "r2"])
+    zh = sentences(["z0", "z90", "z91", "z700", "z2"])
+    ru_side, zh_side = sides_of(ru, zh, encoder, settings)
+    beads = [Bead((0,), (0,), 0.9), Bead((1,), (1,), 0.5), Bead((), (2,), 0.5),
+             Bead((), (3,), 0.5), Bead((2,), (4,), 0.9)]
+    evidence = [Evidence("pair", 0.1, 1.0, 2)] * len(beads)
+    joined_beads, joined_evidence = join_earned_nulls(beads, evidence, ru_side, zh_side,
+                                                      (ru, zh), settings)
+    assert shapes_of(joined_beads) == [((0,), (0,)), ((1,), (1, 2)), ((), (3,)), ((2,), (4,))]
+    assert len(joined_evidence) == len(joined_beads)
+    assert joined_evidence[1].sentences == 3
+    # Switched off, the search's beads are kept as they are.
+    off = replace(settings, null_join_margin=-1.0)
+    assert join_earned_nulls(beads, evidence, ru_side, zh_side, (ru, zh), off)[0] == beads
+    # A paragraph break between the halves keeps them apart (lines are paragraphs in raw text).
+    zh_paragraphs = sentences([s.text for s in zh], [0, 1, 2, 3, 4])
+    kept, _ = join_earned_nulls(beads, evidence, ru_side, zh_side, (ru, zh_paragraphs),
+                                settings)
+    assert kept == beads
+
+
+def test_null_joining_respects_the_bead_limits(encoder: MeaningEncoder) -> None:
+    # Russian 19 is 190 + 191 + 192 + 193: a 1-4 by default, beyond max_zh=3, where the fourth
+    # stays out.
+    encoder._vectors[19] = sum(encoder._vectors[190:194])
+    ru = sentences(["r19"])
+    zh = sentences(["z190", "z191", "z192", "z193"])
+    beads = [Bead((0,), (0,), 0.5), Bead((), (1,), 0.5), Bead((), (2,), 0.5),
+             Bead((), (3,), 0.5)]
+    evidence = [Evidence("pair", 0.1, 1.0, 2)] * 4
+    for settings, expected in (
+            (AlignerSettings(refine=False, length_weight=0.0), [((0,), (0, 1, 2, 3))]),
+            (AlignerSettings(refine=False, length_weight=0.0, max_zh=3),
+             [((0,), (0, 1, 2)), ((), (3,))])):
+        ru_side, zh_side = sides_of(ru, zh, encoder, settings)
+        joined_beads, _ = join_earned_nulls(beads, evidence, ru_side, zh_side, (ru, zh),
+                                            settings)
+        assert shapes_of(joined_beads) == expected
+
+
+def test_four_sentence_groups_are_found_from_sentence_vectors(encoder: MeaningEncoder) -> None:
+    # One Russian sentence rendered as four Chinese ones: 28 = 280 + 281 + 282 + 283.
+    encoder._vectors[28] = sum(encoder._vectors[280:284])
+    ru = sentences(["r0", "r28", "r2"])
+    zh = sentences(["z0", "z280", "z281", "z282", "z283", "z2"])
+    calls = encoder.calls
+    _, _, beads = align_document(ru, zh, encoder, AlignerSettings(refine=False))
+    assert shapes_of(beads) == [((0,), (0,)), ((1,), (1, 2, 3, 4)), ((2,), (5,))]
+    assert encoder.calls - calls == (3 + 2) + (6 + 5)  # singles and pairs only

@@ -22,7 +22,7 @@ def bead_shapes(settings: AlignerSettings) -> list[BeadShape]:
     """All bead shapes the search may use: n-m up to the limits, and single-sentence nulls.
 
     ``max_bead_sentences`` bounds a + b, as Vecalign does: a translator splits or joins a
-    sentence or two (1-3, 3-1), seldom reshuffles three into three.
+    sentence into up to four (1-4, 4-1), seldom reshuffles three into three.
     """
     shapes = [(a, b) for a in range(1, settings.max_ru + 1) for b in range(1, settings.max_zh + 1)
               if a + b <= settings.max_bead_sentences]
