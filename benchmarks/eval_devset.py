@@ -17,6 +17,7 @@ import numpy as np
 
 from aligner.config import AlignerSettings, RunConfig
 from aligner.embed import Encoder
+from aligner.embed.base import WrappingEncoder
 from aligner.embed.cache import cached, default_cache_dir
 from aligner.evaluate import evaluate_set, load_encoder
 
@@ -50,22 +51,13 @@ def parse_args() -> argparse.Namespace:
     return args
 
 
-class RequestCounter(Encoder):
+class RequestCounter(WrappingEncoder):
     """Passes texts on to a cached encoder, counting every text the aligner asks for (the
     cache's own counter sees only its misses), so encoder calls per sentence stay the
     aligner's work whatever the cache holds."""
 
     def __init__(self, inner: Encoder) -> None:
-        super().__init__(batch_size=max(1, 1 << 30))  # one batch: the cache batches itself
-        self.inner, self.name = inner, inner.name
-
-    @property
-    def dimension(self) -> int:
-        return self.inner.dimension
-
-    @property
-    def signature(self) -> str:
-        return self.inner.signature
+        super().__init__(inner, batch_size=max(1, 1 << 30))  # one batch: the cache batches
 
     def _encode_batch(self, texts: list[str]) -> np.ndarray:
         return self.inner.encode(texts)

@@ -64,6 +64,23 @@ class Encoder(ABC):
         return l2_normalise(np.concatenate(parts, axis=0))
 
 
+class WrappingEncoder(Encoder):
+    """An encoder in front of another (a cache, a counter): it embeds nothing itself, so its
+    vectors, dimension and signature are the inner encoder's and may share its cache keys."""
+
+    def __init__(self, inner: Encoder, batch_size: int) -> None:
+        super().__init__(batch_size)
+        self.inner, self.name = inner, inner.name
+
+    @property
+    def dimension(self) -> int:
+        return self.inner.dimension
+
+    @property
+    def signature(self) -> str:
+        return self.inner.signature
+
+
 def l2_normalise(matrix: np.ndarray) -> np.ndarray:
     """Scale rows to unit length; all-zero rows stay zero instead of becoming NaN."""
     matrix = np.asarray(matrix, dtype=np.float32)

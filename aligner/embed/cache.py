@@ -51,7 +51,7 @@ from typing import Any, TypeVar
 import numpy as np
 import platformdirs
 
-from aligner.embed.base import Encoder, normalise_for_embedding
+from aligner.embed.base import Encoder, WrappingEncoder, normalise_for_embedding
 
 #: overrides the default cache folder (``--cache-dir`` overrides both)
 ENV_VAR = "RUZH_ALIGNER_CACHE"
@@ -150,7 +150,7 @@ def _is_corrupt(error: sqlite3.Error) -> bool:
     return (code & 0xFF) in _CORRUPT  # the low byte is the primary code of an extended one
 
 
-class CachedEncoder(Encoder):
+class CachedEncoder(WrappingEncoder):
     """An encoder that embeds only texts it has not seen, through ``inner``.
 
     It is transparent to the aligner: same ``name``, ``dimension`` and ``signature`` as
@@ -160,11 +160,9 @@ class CachedEncoder(Encoder):
 
     def __init__(self, inner: Encoder, cache_dir: Path,
                  max_bytes: int | None = DEFAULT_MAX_BYTES) -> None:
-        super().__init__(inner.batch_size)
+        super().__init__(inner, inner.batch_size)
         if max_bytes is not None and max_bytes <= 0:
             raise ValueError(f"the cache size limit must be positive, not {max_bytes}")
-        self.inner = inner
-        self.name = inner.name
         self.path = Path(cache_dir) / DB_NAME
         self.max_bytes = max_bytes
         self.evicted = 0  # rows this process deleted to keep the limit
@@ -172,14 +170,6 @@ class CachedEncoder(Encoder):
         self._lock = threading.Lock()  # one connection, one transaction at a time
         self._db: sqlite3.Connection | None = None
         self._db_pid = 0
-
-    @property
-    def dimension(self) -> int:
-        return self.inner.dimension
-
-    @property
-    def signature(self) -> str:
-        return self.inner.signature
 
     def _encode_batch(self, texts: list[str]) -> np.ndarray:
         """The base class's hook, routed through the cache like any other request."""
